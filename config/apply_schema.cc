@@ -129,24 +129,15 @@ class SchemaWalker {
     if ((spec.min && number < *spec.min) || (spec.max && number > *spec.max)) {
       std::string range;
       if (spec.min && spec.max) {
-        range = "between " + Number(*spec.min) + " and " + Number(*spec.max);
+        range = "between " + FormatLimit(*spec.min) + " and " + FormatLimit(*spec.max);
       } else if (spec.min) {
-        range = "at least " + Number(*spec.min);
+        range = "at least " + FormatLimit(*spec.min);
       } else {
-        range = "at most " + Number(*spec.max);
+        range = "at most " + FormatLimit(*spec.max);
       }
       Error(value.mark,
             "'" + std::string(spec.name) + "' must be " + range + ", got " + value.scalar);
     }
-  }
-
-  static std::string Number(double value) {
-    std::string text = std::to_string(value);
-    text.erase(text.find_last_not_of('0') + 1);
-    if (text.back() == '.') {
-      text.pop_back();
-    }
-    return text;
   }
 
   void CheckChoice(const Node& value, const KeySpec& spec,

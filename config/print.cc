@@ -102,19 +102,11 @@ std::string TypeName(const KeySpec& spec, const Catalog& catalog) {
 }
 
 std::string Limits(const KeySpec& spec) {
-  auto number = [](double value) {
-    std::string text = std::to_string(value);
-    text.erase(text.find_last_not_of('0') + 1);
-    if (text.back() == '.') {
-      text.pop_back();
-    }
-    return text;
-  };
   std::string out;
   if (spec.min && spec.max) {
-    out = " (" + number(*spec.min) + "–" + number(*spec.max) + ")";
+    out = " (" + FormatLimit(*spec.min) + "–" + FormatLimit(*spec.max) + ")";
   } else if (spec.min) {
-    out = " (≥ " + number(*spec.min) + ")";
+    out = " (≥ " + FormatLimit(*spec.min) + ")";
   }
   if (spec.required) {
     out += " **required**";

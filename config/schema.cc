@@ -19,6 +19,15 @@ std::vector<std::string_view> Section::KeyNames() const {
   return names;
 }
 
+std::string FormatLimit(double value) {
+  std::string text = std::to_string(value);
+  text.erase(text.find_last_not_of('0') + 1);
+  if (text.back() == '.') {
+    text.pop_back();
+  }
+  return text;
+}
+
 namespace {
 
 using VT = ValueType;

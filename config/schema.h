@@ -8,6 +8,7 @@
 // `change_stream_options` / `write_options` with the same types.
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -63,6 +64,9 @@ struct Section {
 const Section& RootSection();
 const Section* AuthConfigSection(std::string_view auth_type);
 std::vector<std::string_view> AuthTypes();
+
+// A limit as written in messages and docs: 1024, 0.5 (no trailing zeros).
+std::string FormatLimit(double value);
 
 // Supported `version` values.
 inline constexpr std::string_view kConfigVersion = "1";

@@ -1,0 +1,135 @@
+#include "drivers/postgres/pg_values.h"
+
+#include <boost/json/parse.hpp>
+#include <charconv>
+#include <cstdlib>
+
+#include "streams/core/base64.h"
+
+namespace replicad::drivers::postgres {
+namespace {
+
+constexpr std::int64_t kMaxExactInteger = std::int64_t{1} << 53;
+
+Status Bad(std::uint32_t type, std::string_view text) {
+  return Status::DataError("cannot read '" + std::string(text.substr(0, 64)) +
+                           "' as a value of type " + std::to_string(type));
+}
+
+Result<boost::json::value> Integer(std::uint32_t type, std::string_view text) {
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error == std::errc::result_out_of_range) {
+    return boost::json::value(boost::json::string(text));
+  }
+  if (error != std::errc() || end != text.data() + text.size()) {
+    return Bad(type, text);
+  }
+  if (value > kMaxExactInteger || value < -kMaxExactInteger) {
+    return boost::json::value(boost::json::string(text));
+  }
+  return boost::json::value(value);
+}
+
+Result<boost::json::value> Float(std::uint32_t type, std::string_view text) {
+  if (text == "NaN" || text == "Infinity" || text == "-Infinity") {
+    return boost::json::value(boost::json::string(text));
+  }
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    return Bad(type, text);
+  }
+  return boost::json::value(value);
+}
+
+Result<boost::json::value> Numeric(std::string_view text) {
+  if (text.find_first_of(".eE") == std::string_view::npos && text != "NaN" &&
+      text.find("Infinity") == std::string_view::npos) {
+    return Integer(oid::kNumeric, text);
+  }
+  return boost::json::value(boost::json::string(text));
+}
+
+Result<boost::json::value> Bytea(std::string_view text) {
+  if (!text.starts_with("\\x") || text.size() % 2 != 0) {
+    return Bad(oid::kBytea, text);  // bytea_output=escape is not supported
+  }
+  std::string bytes;
+  bytes.reserve(text.size() / 2 - 1);
+  for (std::size_t i = 2; i < text.size(); i += 2) {
+    unsigned value = 0;
+    const auto [end, error] = std::from_chars(text.data() + i, text.data() + i + 2, value, 16);
+    if (error != std::errc() || end != text.data() + i + 2) {
+      return Bad(oid::kBytea, text);
+    }
+    bytes += static_cast<char>(value);
+  }
+  return boost::json::value(boost::json::string(Base64Encode(bytes)));
+}
+
+Result<boost::json::value> Json(std::uint32_t type, std::string_view text) {
+  boost::system::error_code error;
+  boost::json::value value = boost::json::parse(text, error);
+  if (error) {
+    return Bad(type, text);
+  }
+  return value;
+}
+
+// "2026-11-22 06:00:00.123+00" -> "2026-11-22T06:00:00.123Z"; other offsets stay ISO offsets.
+Result<boost::json::value> TimestampTz(std::string_view text) {
+  std::string iso(text);
+  if (iso.size() > 10 && iso[10] == ' ') {
+    iso[10] = 'T';
+  }
+  if (iso.ends_with("+00")) {
+    iso.replace(iso.size() - 3, 3, "Z");
+  } else if (iso.size() > 3 && (iso[iso.size() - 3] == '+' || iso[iso.size() - 3] == '-')) {
+    iso += ":00";
+  }
+  return boost::json::value(boost::json::string(iso));
+}
+
+Result<boost::json::value> Timestamp(std::string_view text) {
+  std::string iso(text);
+  if (iso.size() > 10 && iso[10] == ' ') {
+    iso[10] = 'T';
+  }
+  return boost::json::value(boost::json::string(iso));
+}
+
+}  // namespace
+
+Result<boost::json::value> TextToJson(std::uint32_t type, std::string_view text) {
+  switch (type) {
+    case oid::kBool:
+      if (text == "t" || text == "f") {
+        return boost::json::value(text == "t");
+      }
+      return Bad(type, text);
+    case oid::kInt2:
+    case oid::kInt4:
+    case oid::kInt8:
+    case oid::kOid:
+      return Integer(type, text);
+    case oid::kFloat4:
+    case oid::kFloat8:
+      return Float(type, text);
+    case oid::kNumeric:
+      return Numeric(text);
+    case oid::kBytea:
+      return Bytea(text);
+    case oid::kJson:
+    case oid::kJsonb:
+      return Json(type, text);
+    case oid::kTimestampTz:
+      return TimestampTz(text);
+    case oid::kTimestamp:
+      return Timestamp(text);
+    default:
+      return boost::json::value(boost::json::string(text));
+  }
+}
+
+}  // namespace replicad::drivers::postgres

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Regenerates testdata/pgoutput_v1.hex: real pgoutput (proto_version 1) messages captured from
+# a PostgreSQL 15 server, one hex line each, via pg_logical_slot_peek_binary_changes.
+# Usage: tests/drivers/capture_pgoutput.sh "postgresql://postgres@127.0.0.1:PORT/postgres"
+set -euo pipefail
+uri=$1
+out=$(dirname "$0")/testdata/pgoutput_v1.hex
+export PGOPTIONS="-c TimeZone=UTC -c DateStyle=ISO -c extra_float_digits=1"
+psql "$uri" -v ON_ERROR_STOP=1 -q <<'SQL'
+DROP DATABASE IF EXISTS capture;
+CREATE DATABASE capture;
+SQL
+db=${uri%/*}/capture
+psql "$db" -v ON_ERROR_STOP=1 -q <<'SQL'
+CREATE TABLE public.every_type (
+  id int4 PRIMARY KEY, small int2, big int8, huge int8, amount numeric(20,4), exact numeric,
+  ratio float8, ratio4 float4, flag bool, name text, label varchar(20), raw bytea, doc json,
+  docb jsonb, uid uuid, day date, at time, stamp timestamp, stamptz timestamptz,
+  tags int4[], note text);
+-- EXTERNAL storage puts a 3 kB value out of line uncompressed: unchanged, it is sent as 'u'.
+CREATE TABLE public.full_identity (id int8 PRIMARY KEY, body text, n int4);
+ALTER TABLE public.full_identity REPLICA IDENTITY FULL;
+ALTER TABLE public.full_identity ALTER COLUMN body SET STORAGE EXTERNAL;
+CREATE TABLE public.default_identity (id int8 PRIMARY KEY, body text, n int4);
+ALTER TABLE public.default_identity ALTER COLUMN body SET STORAGE EXTERNAL;
+CREATE TYPE mood AS ENUM ('sad', 'happy');
+CREATE TABLE public.moods (id int4 PRIMARY KEY, feeling mood);
+CREATE PUBLICATION capture FOR TABLE public.every_type, public.full_identity,
+  public.default_identity, public.moods;
+SELECT pg_create_logical_replication_slot('capture', 'pgoutput');
+INSERT INTO every_type VALUES (1, -32768, 9007199254740992, 9223372036854775807, 12345.6789,
+  123456789012345678901234567890, 1.5, 0.25, true, 'héllo "world"', 'v', '\x00ff10',
+  '{"a": [1, 2.5, "x"]}', '{"b": {"c": null}}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+  '2026-11-22', '06:00:00.5', '2026-11-22 06:00:00.123456', '2026-11-22 07:00:00.123+01',
+  '{1,2,3}', NULL);
+UPDATE every_type SET name = 'bye', note = 'x' WHERE id = 1;
+UPDATE every_type SET id = 3 WHERE id = 1;
+DELETE FROM every_type WHERE id = 3;
+INSERT INTO full_identity VALUES (7, repeat('toast me ', 340), 1);
+UPDATE full_identity SET n = 2 WHERE id = 7;
+INSERT INTO default_identity VALUES (8, repeat('toast me ', 340), 1);
+UPDATE default_identity SET n = 2 WHERE id = 8;
+BEGIN;
+SELECT pg_logical_emit_message(true, 'replicad', 'heartbeat');
+INSERT INTO every_type (id) VALUES (2);
+COMMIT;
+INSERT INTO moods VALUES (1, 'happy');
+SELECT pg_replication_origin_create('upstream');
+SELECT pg_replication_origin_session_setup('upstream');
+INSERT INTO moods VALUES (2, 'sad');
+SELECT pg_replication_origin_session_reset();
+TRUNCATE every_type, full_identity;
+SQL
+psql "$db" -Atc "SELECT encode(data, 'hex') FROM pg_logical_slot_peek_binary_changes('capture',
+  NULL, NULL, 'proto_version', '1', 'publication_names', 'capture', 'messages', 'true')" > "$out"
+psql "$db" -qc "SELECT pg_drop_replication_slot('capture')"
+psql "$uri" -qc "DROP DATABASE capture"
+wc -l "$out"
