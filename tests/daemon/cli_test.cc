@@ -26,7 +26,7 @@ streams:
     destination: {type: postgres, connection_string: "postgresql://db2/shop"}
 )";
 
-TEST_CASE("help and version exit 0; no command or an unknown one is a usage error") {
+TEST_CASE("help and version exit 0, no command or an unknown one is a usage error") {
   const ProcessResult help = Replicad({"--help"});
   CHECK(help.exit_code == 0);
   for (const char* command : {"validate", "positions", "version"}) {
