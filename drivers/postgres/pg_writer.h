@@ -1,0 +1,55 @@
+#pragma once
+
+// Applies change events to PostgreSQL tables, one transaction per batch. Blocking (libpq):
+// run it off the I/O threads.
+//
+// Rows are matched by the event key: insert/update/snapshot become
+// INSERT ... ON CONFLICT (key) DO UPDATE, delete becomes DELETE ... WHERE key, truncate
+// becomes TRUNCATE; replaying a batch leaves the table as it was after the first time.
+// Columns are matched by name: source columns the target lacks are ignored; columns the
+// source marks unchanged are left untouched. In append mode every insert/update/snapshot is
+// a plain INSERT and deletes/truncates are skipped.
+
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "drivers/postgres/pg_connection.h"
+#include "drivers/write_result.h"
+#include "streams/core/event.h"
+
+namespace replicad::drivers::postgres {
+
+enum class WriteMode { kUpsert, kAppend };
+
+struct WriterOptions {
+  WriteMode mode = WriteMode::kUpsert;
+  std::string table_template = "{table}";  // may use {schema} and {table}; may be qualified
+};
+
+class PgWriter {
+ public:
+  PgWriter(std::unique_ptr<PgConnection> connection, WriterOptions options);
+
+  WriteResult Write(std::span<const Event> events);
+
+  // The target of an event: template applied and identifiers quoted ("public"."orders").
+  static std::string TargetTable(const std::string& table_template, const SourceInfo& source);
+
+ private:
+  struct TableInfo {
+    std::map<std::string, std::string> column_types;  // name -> type name
+  };
+
+  Result<const TableInfo*> Describe(const std::string& table);
+  Status Apply(const Event& event);
+  Status Upsert(const std::string& table, const TableInfo& info, const Event& event);
+  Status DeleteByKey(const std::string& table, const boost::json::object& key);
+
+  std::unique_ptr<PgConnection> connection_;
+  WriterOptions options_;
+  std::map<std::string, TableInfo> tables_;
+};
+
+}  // namespace replicad::drivers::postgres

@@ -1,0 +1,50 @@
+#pragma once
+
+// The change event: the unit every source produces and every sink consumes
+// (DESIGN.md "The change event"). Values inside key/before/after are already typed JSON.
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "streams/core/position.h"
+
+namespace replicad {
+
+enum class Operation { kSnapshot, kInsert, kUpdate, kDelete, kTruncate };
+
+std::string_view OperationName(Operation operation);
+
+struct SourceInfo {
+  std::string type;  // driver type, e.g. "postgres"
+  std::string database;
+  std::string schema;
+  std::string table;  // table or collection
+};
+
+struct Event {
+  std::string stream_id;
+  std::string event_id;  // unique within the stream, e.g. "0/16B3748:3"
+  Operation operation = Operation::kInsert;
+  std::chrono::system_clock::time_point timestamp;  // source commit time
+  // Where to resume once this event is applied. Only meaningful when transaction_end is set:
+  // a checkpoint never splits a source transaction.
+  Position position;
+  bool transaction_end = false;
+  SourceInfo source;
+  boost::json::object key;    // primary key columns (MongoDB: _id)
+  boost::json::value before;  // null when the source does not give it
+  boost::json::value after;   // null for delete and truncate
+  // Columns of `after` the source did not send because they did not change (PostgreSQL's
+  // unchanged TOAST): a sink must leave them as they are, never write NULL over them.
+  std::vector<std::string> unchanged_columns;
+  boost::json::object metadata;  // source specifics: txid, commit_lsn, ...
+};
+
+// The envelope of DESIGN.md as JSON (dead letters, the API, `scope: event` transforms).
+boost::json::object ToJson(const Event& event);
+
+}  // namespace replicad

@@ -1,0 +1,156 @@
+// PgWriter against the real PostgreSQL started by tests/run.sh (REPLICAD_TEST_PG_DST_URI).
+
+#include "drivers/postgres/pg_writer.h"
+
+#include <libpq-fe.h>
+
+#include <boost/json/parse.hpp>
+#include <catch2/catch.hpp>
+#include <cstdlib>
+
+namespace replicad::drivers::postgres {
+namespace {
+
+std::unique_ptr<PgConnection> Connect() {
+  const char* uri = std::getenv("REPLICAD_TEST_PG_DST_URI");
+  REQUIRE(uri != nullptr);
+  Result<std::unique_ptr<PgConnection>> connection =
+      PgConnection::Connect({.connection_string = uri});
+  INFO(connection.status().ToString());
+  REQUIRE(connection.ok());
+  return std::move(*connection);
+}
+
+void Sql(PgConnection& connection, const std::string& sql) {
+  Result<PgResult> result = connection.Execute(sql);
+  INFO(sql << ": " << result.status().ToString());
+  REQUIRE(result.ok());
+}
+
+std::string Rows(PgConnection& connection, const std::string& table) {
+  Result<PgResult> result = connection.Execute(
+      "SELECT coalesce(string_agg(row_to_json(t)::text, '\n' ORDER BY id), '') FROM " + table +
+      " t");
+  REQUIRE(result.ok());
+  return PQgetvalue(result->get(), 0, 0);
+}
+
+Event Change(Operation operation, const char* key, const char* after, const char* before = "null") {
+  Event event;
+  event.operation = operation;
+  event.event_id = "test";
+  event.source = {"postgres", "src", "public", "writer_test"};
+  event.key = boost::json::parse(key).as_object();
+  event.after = boost::json::parse(after);
+  event.before = boost::json::parse(before);
+  return event;
+}
+
+struct Fixture {
+  std::unique_ptr<PgConnection> admin = Connect();
+  Fixture() {
+    Sql(*admin, "DROP TABLE IF EXISTS writer_test");
+    Sql(*admin,
+        "CREATE TABLE writer_test (id int8 PRIMARY KEY, name text, raw bytea, doc jsonb, "
+        "amount numeric, at timestamptz, flag bool, qty int4 CHECK (qty >= 0))");
+  }
+};
+
+TEST_CASE_METHOD(Fixture, "inserts, updates and deletes land by key; replay changes nothing") {
+  PgWriter writer(Connect(), {});
+  const std::vector<Event> batch = {
+      Change(Operation::kInsert, R"({"id":1})",
+             R"({"id":1,"name":"a","raw":"AP8Q","doc":{"x":[1,2]},"amount":"12.50",
+                 "at":"2026-11-22T06:00:00.123Z","flag":true,"qty":3,"extra":"ignored"})"),
+      Change(Operation::kInsert, R"({"id":2})", R"({"id":2,"name":"b"})"),
+      Change(Operation::kUpdate, R"({"id":1})", R"({"id":1,"name":"a2","qty":4})"),
+      Change(Operation::kDelete, R"({"id":2})", "null"),
+      Change(Operation::kSnapshot, R"({"id":3})", R"({"id":3,"name":"c"})"),
+  };
+  WriteResult result = writer.Write(batch);
+  INFO(result.status.ToString());
+  REQUIRE(result.status.ok());
+  CHECK(result.written == 5);
+  const std::string expected =
+      "{\"id\":1,\"name\":\"a2\",\"raw\":\"\\\\x00ff10\",\"doc\":{\"x\": [1, 2]},\"amount\":12.50,"
+      "\"at\":\"2026-11-22T06:00:00.123+00:00\",\"flag\":true,\"qty\":4}\n"
+      "{\"id\":3,\"name\":\"c\",\"raw\":null,\"doc\":null,\"amount\":null,\"at\":null,"
+      "\"flag\":null,\"qty\":null}";
+  Sql(*admin, "SET TimeZone = 'UTC'");
+  CHECK(Rows(*admin, "writer_test") == expected);
+  REQUIRE(writer.Write(batch).status.ok());  // a replay after a crash
+  CHECK(Rows(*admin, "writer_test") == expected);
+}
+
+TEST_CASE_METHOD(Fixture, "unchanged columns are left untouched, never set to NULL") {
+  PgWriter writer(Connect(), {});
+  REQUIRE(writer
+              .Write(std::vector{Change(Operation::kInsert, R"({"id":1})",
+                                        R"({"id":1,"name":"big value","qty":1})")})
+              .status.ok());
+  Event update = Change(Operation::kUpdate, R"({"id":1})", R"({"id":1,"name":null,"qty":2})");
+  update.unchanged_columns = {"name"};
+  REQUIRE(writer.Write(std::vector{update}).status.ok());
+  CHECK(Rows(*admin, "writer_test").find("\"name\":\"big value\"") != std::string::npos);
+  CHECK(Rows(*admin, "writer_test").find("\"qty\":2") != std::string::npos);
+}
+
+TEST_CASE_METHOD(Fixture, "an update that changes the key moves the row") {
+  PgWriter writer(Connect(), {});
+  REQUIRE(
+      writer.Write(std::vector{Change(Operation::kInsert, R"({"id":1})", R"({"id":1,"name":"x"})")})
+          .status.ok());
+  REQUIRE(writer
+              .Write(std::vector{Change(Operation::kUpdate, R"({"id":5})", R"({"id":5,"name":"x"})",
+                                        R"({"id":1})")})
+              .status.ok());
+  const std::string rows = Rows(*admin, "writer_test");
+  CHECK(rows.find("\"id\":1,") == std::string::npos);
+  CHECK(rows.find("\"id\":5,") != std::string::npos);
+}
+
+TEST_CASE_METHOD(Fixture,
+                 "a bad row fails the batch at its index as a data error, committing nothing") {
+  PgWriter writer(Connect(), {});
+  const std::vector<Event> batch = {
+      Change(Operation::kInsert, R"({"id":1})", R"({"id":1,"qty":1})"),
+      Change(Operation::kInsert, R"({"id":2})", R"({"id":2,"qty":-1})"),  // violates the CHECK
+      Change(Operation::kInsert, R"({"id":3})", R"({"id":3,"qty":1})"),
+  };
+  WriteResult result = writer.Write(batch);
+  CHECK(result.written == 1);
+  CHECK(result.status.code() == StatusCode::kDataError);
+  CHECK(result.status.message().find("23514") != std::string::npos);
+  CHECK(Rows(*admin, "writer_test").empty());
+  // The pipeline writes the others again without the offender; the connection is usable.
+  REQUIRE(writer.Write(std::vector{batch[0], batch[2]}).status.ok());
+  CHECK(Rows(*admin, "writer_test").find("\"id\":3") != std::string::npos);
+}
+
+TEST_CASE_METHOD(Fixture, "truncate empties the target; append mode only inserts") {
+  PgWriter writer(Connect(), {});
+  REQUIRE(writer.Write(std::vector{Change(Operation::kInsert, R"({"id":1})", R"({"id":1})")})
+              .status.ok());
+  REQUIRE(writer.Write(std::vector{Change(Operation::kTruncate, "{}", "null")}).status.ok());
+  CHECK(Rows(*admin, "writer_test").empty());
+  PgWriter append(Connect(), {.mode = WriteMode::kAppend});
+  REQUIRE(append
+              .Write(std::vector{Change(Operation::kInsert, R"({"id":1})", R"({"id":1})"),
+                                 Change(Operation::kDelete, R"({"id":1})", "null")})
+              .status.ok());
+  CHECK(Rows(*admin, "writer_test") != "");
+  WriteResult twice =
+      append.Write(std::vector{Change(Operation::kInsert, R"({"id":1})", R"({"id":1})")});
+  CHECK(twice.status.code() == StatusCode::kDataError);  // 23505: append does not upsert
+}
+
+TEST_CASE("an unreachable server is retryable and the error names no password") {
+  Result<std::unique_ptr<PgConnection>> connection = PgConnection::Connect(
+      {.connection_string = "postgresql://u:pw-not-shown@127.0.0.1:1/x?connect_timeout=2"});
+  REQUIRE_FALSE(connection.ok());
+  CHECK(connection.status().code() == StatusCode::kUnavailable);
+  CHECK(connection.status().message().find("pw-not-shown") == std::string::npos);
+}
+
+}  // namespace
+}  // namespace replicad::drivers::postgres
