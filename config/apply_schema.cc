@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <string>
 
 #include "config/duration.h"
@@ -48,6 +49,11 @@ std::string DidYouMean(std::string_view given, const std::vector<std::string_vie
   return closest.empty() ? "" : "; did you mean '" + closest + "'?";
 }
 
+// A value as it may appear in a message: never a secret or anything from ${...}.
+std::string Shown(const Node& value) {
+  return value.secret || value.interpolated ? std::string("***") : value.scalar;
+}
+
 std::string Where(const Section& section) {
   return section.name.empty() ? "at the top level" : "in " + std::string(section.name);
 }
@@ -85,6 +91,11 @@ class SchemaWalker {
   void Error(Mark mark, std::string message) { diagnostics_.Add(mark, std::move(message)); }
 
   void InsertDefaults(Node& node, const Section& section) {
+    // An explicit null ("key:" or "key: ~") means "not set": the default applies.
+    std::erase_if(node.entries, [&section](const MapEntry& entry) {
+      const KeySpec* spec = section.Find(entry.key);
+      return entry.value.IsNull() && spec != nullptr && !spec->required;
+    });
     for (const KeySpec& spec : section.keys) {
       if (node.Find(spec.name) != nullptr) {
         continue;
@@ -136,7 +147,7 @@ class SchemaWalker {
         range = "at most " + FormatLimit(*spec.max);
       }
       Error(value.mark,
-            "'" + std::string(spec.name) + "' must be " + range + ", got " + value.scalar);
+            "'" + std::string(spec.name) + "' must be " + range + ", got " + Shown(value));
     }
   }
 
@@ -146,9 +157,9 @@ class SchemaWalker {
       return;
     }
     if (std::find(choices.begin(), choices.end(), value.scalar) == choices.end()) {
-      Error(value.mark, "invalid " + std::string(spec.name) + " '" + value.scalar +
+      Error(value.mark, "invalid " + std::string(spec.name) + " '" + Shown(value) +
                             "'; expected one of: " + Join(choices) +
-                            DidYouMean(value.scalar, choices));
+                            (value.interpolated ? "" : DidYouMean(value.scalar, choices)));
     }
   }
 
@@ -179,7 +190,7 @@ class SchemaWalker {
       case ValueType::kBool:
         if (ExpectScalar(value, spec, "true or false") && !ParseBool(value.scalar)) {
           Error(value.mark, "'" + std::string(spec.name) + "' must be true or false, got '" +
-                                value.scalar + "'");
+                                Shown(value) + "'");
         }
         break;
       case ValueType::kInt:
@@ -188,17 +199,17 @@ class SchemaWalker {
             CheckRange(value, spec, static_cast<double>(*number));
           } else {
             Error(value.mark, "'" + std::string(spec.name) + "' must be an integer, got '" +
-                                  value.scalar + "'");
+                                  Shown(value) + "'");
           }
         }
         break;
       case ValueType::kDouble:
         if (ExpectScalar(value, spec, "a number")) {
-          if (auto number = ParseDouble(value.scalar)) {
+          if (auto number = ParseDouble(value.scalar); number && std::isfinite(*number)) {
             CheckRange(value, spec, *number);
           } else {
-            Error(value.mark,
-                  "'" + std::string(spec.name) + "' must be a number, got '" + value.scalar + "'");
+            Error(value.mark, "'" + std::string(spec.name) + "' must be a finite number, got '" +
+                                  Shown(value) + "'");
           }
         }
         break;
@@ -206,10 +217,12 @@ class SchemaWalker {
         if (ExpectScalar(value, spec, "a duration like 100ms, 30s or 5m")) {
           Result<Duration> duration = ParseDuration(value.scalar);
           if (!duration.ok()) {
-            Error(value.mark, "'" + std::string(spec.name) + "': " + duration.status().message());
+            Error(value.mark, "'" + std::string(spec.name) + "': " +
+                                  (value.interpolated ? std::string("invalid duration")
+                                                      : duration.status().message()));
           } else if (duration->count() <= 0) {
             Error(value.mark,
-                  "'" + std::string(spec.name) + "' must be positive, got '" + value.scalar + "'");
+                  "'" + std::string(spec.name) + "' must be positive, got '" + Shown(value) + "'");
           }
         }
         break;
@@ -275,7 +288,7 @@ class SchemaWalker {
       case ValueType::kTransformSpec:
         if (const TransformDescriptor* transform =
                 catalog_.FindTransform(parent.GetScalar("type"))) {
-          if (value.IsScalar()) {
+          if (value.IsScalar() && !value.scalar.empty()) {
             if (std::optional<Node> parsed = ParseJsonAt(value.scalar, value.mark, diagnostics_)) {
               transform->check(*parsed, diagnostics_);
             }
@@ -287,6 +300,17 @@ class SchemaWalker {
       case ValueType::kMap:
         if (!value.IsMap() && !value.IsNull()) {
           Error(value.mark, "'" + std::string(spec.name) + "' must be a mapping");
+        }
+        break;
+      case ValueType::kIdentifier:
+        if (ExpectScalar(value, spec, "a name") &&
+            (value.scalar.empty() || value.scalar.size() > 63 ||
+             !std::all_of(value.scalar.begin(), value.scalar.end(), [](char c) {
+               return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+             }))) {
+          Error(value.mark, "'" + std::string(spec.name) +
+                                "' must be 1-63 lowercase letters, digits or '_', got '" +
+                                Shown(value) + "'");
         }
         break;
       case ValueType::kList:

@@ -20,10 +20,15 @@ class Node;
 // Where a connection string points; used to tell whether two streams touch the same table.
 struct Endpoint {
   std::string family;  // drivers that speak to the same kind of server share one
-  std::string host;
+  std::string host;    // several hosts: sorted, comma-separated
   std::string port;
-  std::string database;
-  friend bool operator==(const Endpoint&, const Endpoint&) = default;
+  std::string database;        // empty where databases are schemas (MySQL, MongoDB)
+  std::string default_schema;  // where an unqualified table name lands
+
+  bool SameServer(const Endpoint& other) const {
+    return family == other.family && host == other.host && port == other.port &&
+           database == other.database;
+  }
 };
 
 struct DriverDescriptor {
@@ -32,6 +37,7 @@ struct DriverDescriptor {
   std::string_view doc;
   const Section* source_options = nullptr;  // nullptr: cannot be a source
   const Section* sink_options = nullptr;    // nullptr: cannot be a destination
+  bool database_is_schema = false;  // MySQL, MongoDB: `database` names a schema on the server
   // InvalidArgument with a message that never repeats the password if it does not parse.
   std::function<Result<Endpoint>(std::string_view connection_string)> parse_connection_string;
 };

@@ -79,9 +79,11 @@ void CheckReference(const Node& owner, std::string_view key, std::string_view wh
   }
   std::vector<std::string_view> known(ids.begin(), ids.end());
   const std::string closest = ClosestMatch(ref->scalar, known);
-  diagnostics.Add(ref->mark, std::string(key) + " '" + ref->scalar + "' names no " +
-                                 std::string(what) +
-                                 (closest.empty() ? "" : "; did you mean '" + closest + "'?"));
+  const std::string shown = ref->interpolated ? "***" : ref->scalar;
+  diagnostics.Add(
+      ref->mark,
+      std::string(key) + " '" + shown + "' names no " + std::string(what) +
+          (closest.empty() || ref->interpolated ? "" : "; did you mean '" + closest + "'?"));
 }
 
 // A qualified name split at its last dot; an empty schema means "any/default".
@@ -143,7 +145,7 @@ std::vector<TableName> Written(const StreamTables& stream) {
 }
 
 bool Feeds(const StreamTables& from, const StreamTables& to) {
-  if (!from.destination || !to.source || !(*from.destination == *to.source)) {
+  if (!from.destination || !to.source || !from.destination->SameServer(*to.source)) {
     return false;
   }
   for (const TableName& written : Written(from)) {
@@ -158,22 +160,19 @@ bool Feeds(const StreamTables& from, const StreamTables& to) {
 
 bool HasPlaceholder(std::string_view part) { return part.find('{') != std::string_view::npos; }
 
-// Does some table matched by `read` get written to itself through `target`? An unqualified
-// target lands in the destination's default schema, which for PostgreSQL is `public`.
+// Does some table matched by `read` get written to itself through `target`? (Both have
+// their schema filled in: unqualified names live in their server's default schema.)
 bool MapsOntoItself(const TableName& read, const TableName& target) {
   const bool same_table = target.table == "{table}" ||
                           (!HasPlaceholder(target.table) && PartsOverlap(target.table, read.table));
-  bool same_schema = target.schema == "{schema}";
-  if (target.schema.empty()) {
-    same_schema = read.schema.empty() || read.schema == "public" || read.schema == "*";
-  } else if (!HasPlaceholder(target.schema)) {
-    same_schema = PartsOverlap(target.schema, read.schema);
-  }
+  const bool same_schema =
+      target.schema == "{schema}" ||
+      (!HasPlaceholder(target.schema) && PartsOverlap(target.schema, read.schema));
   return same_table && same_schema;
 }
 
 bool WritesWhatItReads(const StreamTables& stream) {
-  if (!stream.source || !stream.destination || !(*stream.source == *stream.destination)) {
+  if (!stream.source || !stream.destination || !stream.source->SameServer(*stream.destination)) {
     return false;
   }
   return std::any_of(stream.reads.begin(), stream.reads.end(),
@@ -203,8 +202,11 @@ std::optional<Endpoint> CheckEndpoint(const Node& endpoint, bool as_source, cons
   }
   Endpoint result = *parsed;
   result.family = std::string(driver->family);
+  for (char& c : result.host) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
   if (const std::string_view database = endpoint.GetScalar("database"); !database.empty()) {
-    result.database = std::string(database);
+    (driver->database_is_schema ? result.default_schema : result.database) = database;
   }
   return result;
 }
@@ -232,6 +234,15 @@ StreamTables CheckStreamEndpoints(const Node& stream, const Catalog& catalog,
     tables.reads.push_back({"", "*"});
   }
   tables.writes = SplitTable(destination->GetScalar("collection_table"));
+  // Unqualified names live in their server's default schema.
+  for (TableName& read : tables.reads) {
+    if (read.schema.empty() && tables.source) {
+      read.schema = tables.source->default_schema;
+    }
+  }
+  if (tables.writes.schema.empty() && tables.destination) {
+    tables.writes.schema = tables.destination->default_schema;
+  }
   if (WritesWhatItReads(tables)) {
     diagnostics.Add(destination->KeyMark("collection_table"),
                     "stream '" + tables.id +

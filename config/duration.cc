@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -53,7 +54,12 @@ Result<Duration> ParseDuration(std::string_view text) {
                                      ": missing or unknown unit (use ns, us, ms, s, m or h)");
     }
     i += unit->name.size();
-    total += std::stold(std::string(number)) * unit->nanos;
+    double value = 0;
+    const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), value);
+    if (error != std::errc() || end != number.data() + number.size()) {
+      return Status::InvalidArgument("duration " + quoted + " is out of range");
+    }
+    total += static_cast<long double>(value) * unit->nanos;
   }
   if (total > static_cast<long double>(std::numeric_limits<std::int64_t>::max())) {
     return Status::InvalidArgument("duration " + quoted + " is too long");

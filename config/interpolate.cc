@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -18,6 +19,10 @@ Environment Environment::Process() {
     return std::string(value);
   };
   environment.read_file = [](const std::string& path) -> Result<std::string> {
+    std::error_code ignored;
+    if (std::filesystem::is_directory(path, ignored)) {
+      return Status::NotFound("cannot read file '" + path + "': it is a directory");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
       return Status::NotFound("cannot read file '" + path + "': " + std::strerror(errno));

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -27,6 +28,11 @@ std::optional<Config> LoadConfigText(std::string_view text, std::string file,
 
 std::optional<Config> LoadConfigFile(const std::string& path, const Catalog& catalog,
                                      const Environment& environment, Diagnostics& diagnostics) {
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    diagnostics.Add(Mark{}, "cannot read config file: it is a directory");
+    return std::nullopt;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     diagnostics.Add(Mark{}, std::string("cannot read config file: ") + std::strerror(errno));

@@ -59,10 +59,28 @@ Mark ToMark(const YAML::Mark& mark, Mark fallback) {
   return Mark{mark.line + 1, mark.column + 1};
 }
 
+// Aliases can make a YAML document a cycle, or expand exponentially: both are bounded.
+constexpr int kMaxDepth = 64;
+constexpr std::size_t kMaxNodes = 1'000'000;
+
+struct Budget {
+  std::size_t nodes = 0;
+  bool exceeded = false;
+};
+
 Node Convert(const YAML::Node& yaml, Mark fallback, const Environment& environment,
-             Diagnostics& diagnostics) {
+             Diagnostics& diagnostics, Budget& budget, int depth) {
   Node node;
   node.mark = ToMark(yaml.Mark(), fallback);
+  if (depth > kMaxDepth || ++budget.nodes > kMaxNodes) {
+    if (!budget.exceeded) {
+      diagnostics.Add(node.mark,
+                      "the document nests too deeply or expands too far (a recursive "
+                      "or exponential alias?)");
+      budget.exceeded = true;
+    }
+    return node;
+  }
   switch (yaml.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
@@ -86,7 +104,7 @@ Node Convert(const YAML::Node& yaml, Mark fallback, const Environment& environme
     case YAML::NodeType::Sequence:
       node.kind = Node::Kind::kSequence;
       for (const YAML::Node& item : yaml) {
-        node.items.push_back(Convert(item, node.mark, environment, diagnostics));
+        node.items.push_back(Convert(item, node.mark, environment, diagnostics, budget, depth + 1));
       }
       break;
     case YAML::NodeType::Map:
@@ -105,7 +123,8 @@ Node Convert(const YAML::Node& yaml, Mark fallback, const Environment& environme
                                               std::to_string(earlier.line) + ")");
           continue;
         }
-        entry.value = Convert(pair.second, entry.key_mark, environment, diagnostics);
+        entry.value =
+            Convert(pair.second, entry.key_mark, environment, diagnostics, budget, depth + 1);
         node.entries.push_back(std::move(entry));
       }
       break;
@@ -146,14 +165,20 @@ Node FromJson(const boost::json::value& json, Mark mark) {
 
 std::optional<Node> ParseYaml(std::string_view text, const Environment& environment,
                               Diagnostics& diagnostics) {
-  YAML::Node root;
+  std::vector<YAML::Node> documents;
   try {
-    root = YAML::Load(std::string(text));
+    documents = YAML::LoadAll(std::string(text));
   } catch (const YAML::Exception& e) {
     diagnostics.Add(ToMark(e.mark, Mark{}), "YAML syntax error: " + e.msg);
     return std::nullopt;
   }
-  return Convert(root, Mark{1, 1}, environment, diagnostics);
+  if (documents.size() > 1) {
+    diagnostics.Add(ToMark(documents[1].Mark(), Mark{}),
+                    "a config file holds one YAML document; this is a second one");
+  }
+  Budget budget;
+  return documents.empty() ? Node{}
+                           : Convert(documents[0], Mark{1, 1}, environment, diagnostics, budget, 0);
 }
 
 std::optional<Node> ParseJsonAt(std::string_view text, Mark mark, Diagnostics& diagnostics) {

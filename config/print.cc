@@ -97,6 +97,8 @@ std::string TypeName(const KeySpec& spec, const Catalog& catalog) {
       return "list or JSON string";
     case ValueType::kList:
       return "list";
+    case ValueType::kIdentifier:
+      return "name ([a-z0-9_], ≤ 63)";
   }
   return "?";
 }

@@ -36,6 +36,7 @@ enum class ValueType {
   kTransformSpec,     // checked by the transformation type named in the sibling `type`
   kMap,               // free-form map
   kList,              // free-form list
+  kIdentifier,        // a database object name: [a-z0-9_], 1-63 characters
 };
 
 struct KeySpec {

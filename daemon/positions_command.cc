@@ -140,7 +140,10 @@ int RunPositions(const Args& args) {
               << "or repeat changes. Re-run with --yes to confirm.\n";
     return kExitUsage;
   }
-  Result<std::unique_ptr<positions::PositionStore>> store = positions::OpenRocksDbStore(data_dir);
+  // Reading works beside a running daemon; a reset needs the store to itself.
+  Result<std::unique_ptr<positions::PositionStore>> store =
+      action == "reset" ? positions::OpenRocksDbStore(data_dir)
+                        : positions::OpenRocksDbStoreReadOnly(data_dir);
   if (!store.ok()) {
     return Fail(store.status());
   }
@@ -168,9 +171,9 @@ Command PositionsCommand() {
           "Reads the position store (RocksDB) in the data dir. `list` prints each stream's\n"
           "current checkpoint; `show ID` prints one stream's checkpoint and its recent history;\n"
           "`reset ID --yes` forgets the current position, so the stream starts from its\n"
-          "configured initial position (history is kept). The daemon must not be running on\n"
-          "the same data dir. Exit codes: 0 ok, 1 no such stream, 2 usage, 3 store error\n"
-          "(a damaged record included).",
+          "configured initial position (history is kept); it needs the daemon stopped, while\n"
+          "list and show also work beside a running daemon. Exit codes: 0 ok, 1 no such\n"
+          "stream or store, 2 usage, 3 store error (a damaged record included).",
       .flags = {{"data-dir", "DIR", "The data dir (service.data_dir)."},
                 {"config", "FILE", "Take the data dir from this config file instead."},
                 {"yes", "", "Confirm a reset."},

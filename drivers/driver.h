@@ -7,16 +7,33 @@
 // how to parse its connection strings. Drivers are listed explicitly in registry.cc, each
 // behind its CMake option; there is no static self-registration.
 
+#include <functional>
+#include <memory>
 #include <string_view>
 #include <vector>
 
 #include "config/catalog.h"
+#include "config/model.h"
 #include "config/schema.h"
+#include "drivers/sink.h"
+#include "drivers/source.h"
 
 namespace replicad::drivers {
 
+// What a driver gets to build a source or sink for one stream.
+struct EndpointContext {
+  std::string stream_id;
+  const config::EndpointConfig* endpoint = nullptr;  // options already checked and defaulted
+  std::string user;                                  // from the endpoint's auth_id, when it has one
+  std::string password;
+  Executor executor;  // the stream's strand
+};
+
 struct DriverSpec {
   config::DriverDescriptor descriptor;
+  // Empty while the driver cannot read, or write, yet.
+  std::function<Result<std::unique_ptr<Source>>(const EndpointContext&)> make_source;
+  std::function<Result<std::unique_ptr<Sink>>(const EndpointContext&)> make_sink;
 };
 
 // Keys shared by every destination's write_options, declared once.

@@ -167,13 +167,11 @@ class RocksDbStore final : public PositionStore {
   std::mutex commit_mutex_;
 };
 
-}  // namespace
-
-Result<std::unique_ptr<PositionStore>> OpenRocksDbStore(const std::string& directory,
-                                                        StoreOptions options) {
+Result<std::unique_ptr<PositionStore>> Open(const std::string& directory, StoreOptions options,
+                                            bool read_only) {
   rocksdb::DBOptions db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
+  db_options.create_if_missing = !read_only;
+  db_options.create_missing_column_families = !read_only;
   db_options.keep_log_file_num = 3;
   db_options.max_log_file_size = 4 << 20;
   const std::vector<rocksdb::ColumnFamilyDescriptor> families = {
@@ -183,9 +181,15 @@ Result<std::unique_ptr<PositionStore>> OpenRocksDbStore(const std::string& direc
       {kDeadLetters, {}}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
-  const rocksdb::Status status = rocksdb::DB::Open(db_options, directory, families, &handles, &db);
+  const rocksdb::Status status =
+      read_only ? rocksdb::DB::OpenForReadOnly(db_options, directory, families, &handles, &db)
+                : rocksdb::DB::Open(db_options, directory, families, &handles, &db);
   if (!status.ok()) {
     const std::string text = status.ToString();
+    if (read_only && (status.IsPathNotFound() || text.find("No such file") != std::string::npos ||
+                      text.find("does not exist") != std::string::npos)) {
+      return Status::NotFound("no position store in " + directory);
+    }
     if (status.IsIOError() && text.find("lock") != std::string::npos) {
       return Status::FailedPrecondition("data dir " + directory +
                                         " is in use by another replicad process (" + text + ")");
@@ -194,6 +198,17 @@ Result<std::unique_ptr<PositionStore>> OpenRocksDbStore(const std::string& direc
   }
   return std::unique_ptr<PositionStore>(
       new RocksDbStore(directory, options, std::unique_ptr<rocksdb::DB>(db), std::move(handles)));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PositionStore>> OpenRocksDbStore(const std::string& directory,
+                                                        StoreOptions options) {
+  return Open(directory, options, false);
+}
+
+Result<std::unique_ptr<PositionStore>> OpenRocksDbStoreReadOnly(const std::string& directory) {
+  return Open(directory, {}, true);
 }
 
 }  // namespace replicad::positions

@@ -65,4 +65,8 @@ class PositionStore {
 Result<std::unique_ptr<PositionStore>> OpenRocksDbStore(const std::string& directory,
                                                         StoreOptions options = {});
 
+// Opens an existing store to read it, also while a daemon holds it (a consistent view as of
+// opening). NotFound when `directory` holds no store. Commit and Reset fail.
+Result<std::unique_ptr<PositionStore>> OpenRocksDbStoreReadOnly(const std::string& directory);
+
 }  // namespace replicad::positions

@@ -2,7 +2,12 @@
 
 #include <mongoc/mongoc.h>
 
+#include <algorithm>
 #include <mutex>
+#include <string>
+#include <vector>
+
+#include "streams/core/redact.h"
 
 namespace replicad::drivers::mongodb {
 namespace {
@@ -43,22 +48,32 @@ const Section& SinkOptions() {
 
 Result<config::Endpoint> ParseConnectionString(std::string_view connection_string) {
   static std::once_flag init;
-  std::call_once(init, [] { mongoc_init(); });
+  std::call_once(init, [] {
+    mongoc_init();
+    // libmongoc would print its own warnings to stderr, with whatever it is parsing.
+    mongoc_log_set_handler([](mongoc_log_level_t, const char*, const char*, void*) {}, nullptr);
+  });
   bson_error_t error;
   const std::string text(connection_string);
   mongoc_uri_t* uri = mongoc_uri_new_with_error(text.c_str(), &error);
   if (uri == nullptr) {
-    return Status::InvalidArgument(error.message);
+    return Status::InvalidArgument(RedactQuoted(error.message, connection_string));
   }
   config::Endpoint endpoint;
-  if (const mongoc_host_list_t* hosts = mongoc_uri_get_hosts(uri)) {
-    endpoint.host = hosts->host;
-    endpoint.port = std::to_string(hosts->port);
-  } else if (const char* srv = mongoc_uri_get_srv_hostname(uri)) {
-    endpoint.host = srv;
+  std::vector<std::string> hosts;
+  for (const mongoc_host_list_t* host = mongoc_uri_get_hosts(uri); host != nullptr;
+       host = host->next) {
+    hosts.push_back(host->host_and_port);
+  }
+  if (const char* srv = mongoc_uri_get_srv_hostname(uri)) {
+    hosts.push_back(srv);
+  }
+  std::sort(hosts.begin(), hosts.end());
+  for (const std::string& host : hosts) {
+    endpoint.host += (endpoint.host.empty() ? "" : ",") + host;
   }
   if (const char* database = mongoc_uri_get_database(uri)) {
-    endpoint.database = database;
+    endpoint.default_schema = database;
   }
   mongoc_uri_destroy(uri);
   return endpoint;
@@ -71,6 +86,7 @@ DriverSpec Make(std::string_view type, std::string_view doc) {
       .doc = doc,
       .source_options = &SourceOptions(),
       .sink_options = &SinkOptions(),
+      .database_is_schema = true,
       .parse_connection_string = ParseConnectionString,
   }};
 }

@@ -43,7 +43,7 @@ const Section& SinkOptions() {
 
 Result<config::Endpoint> ParseConnectionString(std::string_view connection_string) {
   ASSIGN_OR_RETURN(MysqlUri uri, ParseMysqlUri(connection_string));
-  return config::Endpoint{"", uri.host, std::to_string(uri.port), uri.database};
+  return config::Endpoint{"", uri.host, std::to_string(uri.port), "", uri.database};
 }
 
 }  // namespace
@@ -55,6 +55,7 @@ DriverSpec Spec() {
       .doc = "MySQL 8 and MariaDB 10.5+ (row-based binlog).",
       .source_options = &SourceOptions(),
       .sink_options = &SinkOptions(),
+      .database_is_schema = true,
       .parse_connection_string = ParseConnectionString,
   }};
 }

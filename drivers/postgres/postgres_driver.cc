@@ -6,6 +6,10 @@
 #include <cctype>
 #include <memory>
 
+#include "config/apply_schema.h"
+#include "config/duration.h"
+#include "drivers/postgres/pg_sink.h"
+#include "drivers/postgres/pg_source.h"
 #include "streams/core/redact.h"
 
 namespace replicad::drivers::postgres {
@@ -21,8 +25,12 @@ const Section& SourceOptions() {
       "Logical replication settings.",
       {
           {.name = "slot_name",
-           .doc = "Replication slot; default `replicad_<stream id>` (non-alphanumerics become _)."},
+           .type = ValueType::kIdentifier,
+           .doc = "Replication slot; default `replicad_<stream id>` (characters other than a-z and "
+                  "0-9 are "
+                  "written as _xx hex codes; long ids end in a hash)."},
           {.name = "publication",
+           .type = ValueType::kIdentifier,
            .doc = "Publication; default `replicad_<stream id>`, created for collection_table."},
           {.name = "create_slot",
            .type = ValueType::kBool,
@@ -51,34 +59,6 @@ const Section& SinkOptions() {
   return section;
 }
 
-// libpq quotes offending tokens in its messages; with a password in the string, such a
-// token may be a piece of it, so quoted words are masked (punctuation like "=" is kept).
-std::string SafeMessage(std::string message, std::string_view connection_string) {
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
-    message.pop_back();
-  }
-  if (RedactCredentials(connection_string) == connection_string) {
-    return message;
-  }
-  std::string out;
-  std::size_t i = 0;
-  while (i < message.size()) {
-    const std::size_t open = message.find('"', i);
-    const std::size_t close = open == std::string::npos ? open : message.find('"', open + 1);
-    if (close == std::string::npos) {
-      out += message.substr(i);
-      break;
-    }
-    const std::string token = message.substr(open + 1, close - open - 1);
-    const bool punctuation = std::none_of(token.begin(), token.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c));
-    });
-    out += message.substr(i, open + 1 - i) + (punctuation ? token : std::string(kMasked)) + '"';
-    i = close + 1;
-  }
-  return out;
-}
-
 Result<config::Endpoint> ParseConnectionString(std::string_view connection_string) {
   char* error = nullptr;
   const std::string text(connection_string);
@@ -87,9 +67,9 @@ Result<config::Endpoint> ParseConnectionString(std::string_view connection_strin
   if (!options) {
     std::string message = error != nullptr ? error : "out of memory";
     PQfreemem(error);
-    return Status::InvalidArgument(SafeMessage(message, connection_string));
+    return Status::InvalidArgument(RedactQuoted(message, connection_string));
   }
-  config::Endpoint endpoint{"", "localhost", "5432", ""};
+  config::Endpoint endpoint{"", "localhost", "5432", "", "public"};
   for (PQconninfoOption* option = options.get(); option->keyword != nullptr; ++option) {
     if (option->val == nullptr || *option->val == '\0') {
       continue;
@@ -106,17 +86,64 @@ Result<config::Endpoint> ParseConnectionString(std::string_view connection_strin
   return endpoint;
 }
 
+ConnectOptions Connection(const EndpointContext& context) {
+  return ConnectOptions{.connection_string = context.endpoint->connection_string,
+                        .user = context.user,
+                        .password = context.password,
+                        .database = context.endpoint->database};
+}
+
+Result<std::unique_ptr<Source>> MakeSource(const EndpointContext& context) {
+  const config::Node& options = context.endpoint->options;
+  if (options.GetScalar("binary") == "true") {
+    return Status::FailedPrecondition("postgres: binary: true is not supported yet");
+  }
+  PgSourceOptions source;
+  source.stream_id = context.stream_id;
+  source.connect = Connection(context);
+  source.setup.slot = std::string(options.GetScalar("slot_name"));
+  if (source.setup.slot.empty()) {
+    source.setup.slot = DefaultSlotName(context.stream_id);
+  }
+  source.setup.publication = std::string(options.GetScalar("publication"));
+  if (source.setup.publication.empty()) {
+    source.setup.publication = DefaultSlotName(context.stream_id);
+  }
+  source.setup.tables = context.endpoint->collection_table;
+  source.setup.create_slot = config::ParseBool(options.GetScalar("create_slot")).value_or(true);
+  if (Result<config::Duration> beat =
+          config::ParseDuration(options.GetScalar("heartbeat_interval"));
+      beat.ok()) {
+    source.heartbeat_interval = std::chrono::duration_cast<std::chrono::milliseconds>(*beat);
+  }
+  return NewPgSource(context.executor, std::move(source));
+}
+
+Result<std::unique_ptr<Sink>> MakeSink(const EndpointContext& context) {
+  const std::string_view mode = context.endpoint->options.GetScalar("mode");
+  if (mode == "snapshot") {
+    return Status::FailedPrecondition("postgres: write mode snapshot is not supported yet");
+  }
+  WriterOptions writer;
+  writer.mode = mode == "append" ? WriteMode::kAppend : WriteMode::kUpsert;
+  if (!context.endpoint->collection_table.empty()) {
+    writer.table_template = context.endpoint->collection_table.front();
+  }
+  return NewPgSink(Connection(context), std::move(writer));
+}
+
 }  // namespace
 
 DriverSpec Spec() {
   return DriverSpec{config::DriverDescriptor{
-      .type = "postgres",
-      .family = "postgres",
-      .doc = "PostgreSQL 10+ (logical replication with pgoutput).",
-      .source_options = &SourceOptions(),
-      .sink_options = &SinkOptions(),
-      .parse_connection_string = ParseConnectionString,
-  }};
+                        .type = "postgres",
+                        .family = "postgres",
+                        .doc = "PostgreSQL 10+ (logical replication with pgoutput).",
+                        .source_options = &SourceOptions(),
+                        .sink_options = &SinkOptions(),
+                        .parse_connection_string = ParseConnectionString,
+                    },
+                    MakeSource, MakeSink};
 }
 
 }  // namespace replicad::drivers::postgres

@@ -116,7 +116,9 @@ std::string Format(Level level, std::string_view message, Fields fields, enum Fo
       out += static_cast<char>(c - 'a' + 'A');
     }
     out += ' ';
-    out += message;
+    for (char c : message) {  // one record, one line
+      out += c == '\n' ? std::string("\\n") : std::string(1, c == '\r' ? ' ' : c);
+    }
     for (const Field& field : fields) {
       out += ' ';
       out += field.key();

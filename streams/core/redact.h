@@ -14,4 +14,9 @@ inline constexpr std::string_view kMasked = "***";
 
 std::string RedactCredentials(std::string_view text);
 
+// A client library's error about `connection_string`, with every quoted word masked when
+// the string holds a credential (libraries quote the offending token, which may be a piece
+// of the password). Quoted punctuation such as "=" is kept.
+std::string RedactQuoted(std::string_view message, std::string_view connection_string);
+
 }  // namespace replicad

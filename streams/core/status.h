@@ -112,6 +112,15 @@ class [[nodiscard]] Result {
     }                                             \
   } while (false)
 
+// The same inside a coroutine returning Task<Status> or Task<Result<T>>.
+#define CO_RETURN_IF_ERROR(expr)                  \
+  do {                                            \
+    ::replicad::Status replicad_status_ = (expr); \
+    if (!replicad_status_.ok()) {                 \
+      co_return replicad_status_;                 \
+    }                                             \
+  } while (false)
+
 #define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                          \
   if (!tmp.ok()) {                            \

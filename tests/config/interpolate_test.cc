@@ -50,6 +50,7 @@ TEST_CASE("the process environment reads real files with trailing newlines trimm
   REQUIRE(expanded.ok());
   CHECK(expanded->text == "s3cr3t");
   CHECK_FALSE(Interpolate("${file:" + dir.path() + "/absent}", Environment::Process()).ok());
+  CHECK_FALSE(Interpolate("${file:" + dir.path() + "}", Environment::Process()).ok());
 }
 
 }  // namespace

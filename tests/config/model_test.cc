@@ -48,6 +48,23 @@ streams:
   CHECK(stream.tree->GetScalar("id") == "orders");
 }
 
+TEST_CASE("an explicit null means 'not set': the default applies") {
+  const std::optional<Config> config = Load(R"(version: "1"
+service: {metrics_port: ~, data_dir: }
+streams:
+  - id: orders
+    batch_size: ~
+    retry_policy: {max_attempts: ~, initial_delay: null}
+    source: {type: postgres, connection_string: "postgresql://db1/shop"}
+    destination: {type: postgres, connection_string: "postgresql://db2/shop"}
+)");
+  CHECK(config->service.metrics_port == 9187);
+  CHECK(config->service.data_dir == "/var/lib/replicad");
+  CHECK(config->streams[0].batch_size == 1000);
+  CHECK(config->streams[0].retry_policy.max_attempts == 10);
+  CHECK(config->streams[0].retry_policy.initial_delay == milliseconds(100));
+}
+
 TEST_CASE("the typed model carries what the file says") {
   const std::optional<Config> config = Load(R"(version: "1"
 service: {log_format: text, data_dir: /tmp/x, graceful_shutdown_timeout: 5s}

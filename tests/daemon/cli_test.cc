@@ -1,6 +1,7 @@
 // The real `replicad` binary: exit codes and output of each command.
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "positions/store.h"
 #include "tests/support/process.h"
@@ -120,26 +121,40 @@ TEST_CASE("positions list, show and reset") {
   CHECK(Replicad({"positions", "drop", "orders", "--data-dir", data}).exit_code == 2);
 }
 
-TEST_CASE("positions takes the data dir from --config") {
+TEST_CASE("positions takes the data dir from --config, and never creates one") {
   TempDir dir;
   std::string text = kValidConfig;
   text.replace(text.find("DATA_DIR"), 8, dir.path() + "/data");
   const std::string config = dir.File("c.yaml", text);
-  const ProcessResult list =
-      Replicad({"positions", "list", "--config", config}, {{"CLI_TEST_PASSWORD", "x"}});
+  const std::map<std::string, std::string> env = {{"CLI_TEST_PASSWORD", "x"}};
+  const ProcessResult missing = Replicad({"positions", "list", "--config", config}, env);
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err.find("no position store in " + dir.path() + "/data") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() + "/data"));
+  {
+    auto store = positions::OpenRocksDbStore(dir.path() + "/data");
+    REQUIRE(store.ok());
+    REQUIRE((*store)->Commit("orders", {"postgres", {"0/1"}, {}, 1, 0}).ok());
+  }
+  const ProcessResult list = Replicad({"positions", "list", "--config", config}, env);
   CHECK(list.exit_code == 0);
-  CHECK(list.out == "no stored positions\n");
+  CHECK(list.out.find("postgres 0/1") != std::string::npos);
   CHECK(Replicad({"positions", "list", "--config", config, "--data-dir", dir.path()}).exit_code ==
         2);
 }
 
-TEST_CASE("positions refuses a data dir held by another process, with exit code 3") {
+TEST_CASE("beside a process holding the data dir, list works and reset is refused") {
   TempDir dir;
   auto store = positions::OpenRocksDbStore(dir.path());
   REQUIRE(store.ok());
+  REQUIRE((*store)->Commit("orders", {"postgres", {"0/2"}, {}, 1, 0}).ok());
   const ProcessResult list = Replicad({"positions", "list", "--data-dir", dir.path()});
-  CHECK(list.exit_code == 3);
-  CHECK(list.err.find("in use by another replicad process") != std::string::npos);
+  CHECK(list.exit_code == 0);
+  CHECK(list.out.find("postgres 0/2") != std::string::npos);
+  const ProcessResult reset =
+      Replicad({"positions", "reset", "orders", "--data-dir", dir.path(), "--yes"});
+  CHECK(reset.exit_code == 3);
+  CHECK(reset.err.find("in use by another replicad process") != std::string::npos);
 }
 
 }  // namespace

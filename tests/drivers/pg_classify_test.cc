@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "drivers/postgres/pg_connection.h"
 
@@ -24,6 +26,33 @@ TEST_CASE("SQLSTATEs map to retryable, bad-data and fatal") {
 TEST_CASE("identifiers are quoted with embedded quotes doubled") {
   CHECK(QuoteIdentifier("orders") == "\"orders\"");
   CHECK(QuoteIdentifier("we\"ird") == "\"we\"\"ird\"");
+}
+
+}  // namespace
+}  // namespace replicad::drivers::postgres
+
+#include "drivers/postgres/pg_setup.h"
+
+namespace replicad::drivers::postgres {
+namespace {
+
+TEST_CASE("default slot names are valid and distinct for distinct stream ids") {
+  CHECK(DefaultSlotName("orders") == "replicad_orders");
+  CHECK(DefaultSlotName("orders-v1") == "replicad_orders_2dv1");
+  std::set<std::string> names;
+  for (const char* id : {"orders", "Orders", "orders-v1", "orders_v1", "orders.v1"}) {
+    names.insert(DefaultSlotName(id));
+  }
+  CHECK(names.size() == 5);
+  const std::string long_id(63, 'A');
+  const std::string name = DefaultSlotName(long_id);
+  CHECK(name.size() <= 63);
+  CHECK(name != DefaultSlotName(std::string(62, 'A') + "B"));
+  for (const std::string& slot : names) {
+    CHECK(std::all_of(slot.begin(), slot.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    }));
+  }
 }
 
 }  // namespace

@@ -26,6 +26,12 @@ TEST_CASE("text log lines quote values that need it") {
   CHECK(line.find(" INFO started stream=\"a b\" count=2\n") != std::string::npos);
 }
 
+TEST_CASE("a record stays on one line in text format") {
+  const std::string line = Format(Level::kError, "first\nsecond", {}, Format::kText);
+  CHECK(line.find("first\\nsecond") != std::string::npos);
+  CHECK(line.find('\n') == line.size() - 1);
+}
+
 TEST_CASE("levels filter records") {
   Configure(Level::kWarn, Format::kJson);
   CHECK_FALSE(Enabled(Level::kInfo));

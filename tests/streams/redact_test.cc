@@ -21,3 +21,33 @@ TEST_CASE("credentials are removed from connection strings") {
 
 }  // namespace
 }  // namespace replicad
+
+namespace replicad {
+namespace {
+
+TEST_CASE("redaction holds for the odd spellings libpq accepts") {
+  for (const char* text :
+       {"host=db password = hunter2 dbname=x", "host=db password= hunter2 dbname=x",
+        "host=db password='it\\'s hunter2' dbname=x", "host=db password=hunter\\ 2 dbname=x",
+        "postgresql://u:hun/ter2@db/x", "postgresql://u:hun%zz/ter2@db/x",
+        "mongodb://u:hunt:er2@h1/x", "postgresql://db/x?password=hunter2&sslmode=require",
+        "host=db PASSWORD=hunter2"}) {
+    INFO(text);
+    const std::string redacted = RedactCredentials(text);
+    CHECK(redacted.find("hunter") == std::string::npos);
+    CHECK(redacted.find("er2") == std::string::npos);
+    CHECK(redacted.find("***") != std::string::npos);
+  }
+  CHECK(RedactCredentials("host=db password = hunter2 dbname=x") ==
+        "host=db password = *** dbname=x");
+}
+
+TEST_CASE("quoted words of library errors are masked only when there is a secret") {
+  CHECK(RedactQuoted("invalid option \"bogus\"\n", "host=db bogus=1") ==
+        "invalid option \"bogus\"");
+  CHECK(RedactQuoted("missing \"=\" after \"ter2\"", "password=hun ter2") ==
+        "missing \"=\" after \"***\"");
+}
+
+}  // namespace
+}  // namespace replicad

@@ -1,0 +1,401 @@
+#include "drivers/postgres/pg_source.h"
+
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <unordered_map>
+
+#include "drivers/postgres/pg_values.h"
+#include "streams/core/log.h"
+
+namespace replicad::drivers::postgres {
+
+using pgoutput::Lsn;
+
+Position EncodePosition(Lsn lsn) { return Position{"pg1:" + pgoutput::FormatLsn(lsn)}; }
+
+Result<Lsn> DecodePosition(const Position& position) {
+  const std::string_view bytes = position.bytes;
+  std::optional<Lsn> lsn;
+  if (bytes.starts_with("pg1:")) {
+    lsn = pgoutput::ParseLsn(bytes.substr(4));
+  }
+  if (!lsn) {
+    return Status::Corruption("'" + position.bytes + "' is not a PostgreSQL position");
+  }
+  return *lsn;
+}
+
+namespace {
+
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::int64_t kPgEpochOffsetMicros = 946'684'800'000'000;  // 2000-01-01 in Unix time
+
+std::chrono::system_clock::time_point FromPgTime(pgoutput::PgTime time) {
+  return std::chrono::system_clock::time_point(
+      std::chrono::microseconds(time + kPgEpochOffsetMicros));
+}
+
+pgoutput::PgTime NowPgTime() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+             .count() -
+         kPgEpochOffsetMicros;
+}
+
+std::uint64_t ReadBigEndian(std::string_view bytes, std::size_t offset) {
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < 8; ++i) {
+    value = (value << 8) | static_cast<std::uint8_t>(bytes[offset + i]);
+  }
+  return value;
+}
+
+void AppendBigEndian(std::string& out, std::uint64_t value) {
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    out += static_cast<char>((value >> shift) & 0xFF);
+  }
+}
+
+class PgSource final : public Source {
+ public:
+  PgSource(Executor executor, PgSourceOptions options)
+      : executor_(std::move(executor)), options_(std::move(options)), socket_(executor_) {}
+
+  ~PgSource() override { Disconnect(); }
+
+  Task<Status> Open(std::optional<Position> resume) override {
+    Disconnect();
+    if (resume) {
+      Result<Lsn> lsn = DecodePosition(*resume);
+      if (!lsn.ok()) {
+        co_return lsn.status();
+      }
+      skip_until_ = *lsn;
+    }
+    Result<Lsn> start = co_await RunBlocking([&]() { return Prepare(resume.has_value()); });
+    if (!start.ok()) {
+      co_return start.status();
+    }
+    acked_ = received_ = *start;
+    socket_.assign(::dup(PQsocket(replication_->raw())));
+    last_heartbeat_ = Clock::now();
+    co_return Status::Ok();
+  }
+
+  Task<Result<ReadResult>> Read(std::size_t max_events, std::chrono::milliseconds linger) override {
+    ReadResult out;
+    transaction_in_out_ = false;
+    const Clock::time_point deadline = Clock::now() + linger;
+    while (out.events.size() < max_events) {
+      char* buffer = nullptr;
+      const int length = PQgetCopyData(replication_->raw(), &buffer, /*async=*/1);
+      if (length > 0) {
+        Status handled = Handle(std::string_view(buffer, static_cast<std::size_t>(length)), out);
+        PQfreemem(buffer);
+        if (!handled.ok()) {
+          co_return handled;
+        }
+        continue;
+      }
+      if (length < 0) {
+        co_return ClassifyError(replication_->raw(), nullptr, "replication stream")
+            .Annotate("the server ended the replication stream");
+      }
+      if (Status sent = MaybeSendStatus(); !sent.ok()) {
+        co_return sent;
+      }
+      if (Clock::now() >= deadline) {
+        break;
+      }
+      if (Clock::now() - last_heartbeat_ >= options_.heartbeat_interval) {
+        last_heartbeat_ = Clock::now();
+        if (Status beat = co_await RunBlocking([&] { return EmitHeartbeat(); }); !beat.ok()) {
+          co_return beat;
+        }
+      }
+      asio::steady_timer timer(executor_,
+                               std::min(deadline, last_heartbeat_ + options_.heartbeat_interval));
+      co_await (socket_.async_wait(asio::posix::descriptor_base::wait_read,
+                                   asio::as_tuple(asio::use_awaitable)) ||
+                timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+      if (PQconsumeInput(replication_->raw()) == 0) {
+        co_return ClassifyError(replication_->raw(), nullptr, "reading the replication stream");
+      }
+    }
+    co_return out;
+  }
+
+  Task<Status> Ack(Position position) override {
+    Result<Lsn> lsn = DecodePosition(position);
+    if (!lsn.ok()) {
+      co_return lsn.status();
+    }
+    acked_ = std::max(acked_, *lsn);
+    co_return SendStatus(false);
+  }
+
+  Task<void> Close() override {
+    Disconnect();
+    co_return;
+  }
+
+ private:
+  // Blocking: runs on the blocking pool.
+  Result<Lsn> Prepare(bool has_checkpoint) {
+    ASSIGN_OR_RETURN(control_, PgConnection::Connect(options_.connect));
+    RETURN_IF_ERROR(CheckServer(*control_));
+    RETURN_IF_ERROR(EnsurePublication(*control_, options_.setup));
+    ASSIGN_OR_RETURN(Lsn confirmed, EnsureSlot(*control_, options_.setup));
+    if (has_checkpoint && confirmed > skip_until_) {
+      return Status::FailedPrecondition(
+          "replication slot " + options_.setup.slot + " was confirmed up to " +
+          pgoutput::FormatLsn(confirmed) + ", past this stream's checkpoint " +
+          pgoutput::FormatLsn(skip_until_) +
+          ": something else consumed the slot, and the changes in between cannot be replayed. "
+          "Resynchronise the destination, then reset the position (replicad positions reset)");
+    }
+    ConnectOptions replication = options_.connect;
+    replication.replication = true;
+    ASSIGN_OR_RETURN(replication_, PgConnection::Connect(replication));
+    const Lsn start = std::max(confirmed, skip_until_);
+    const std::string command = "START_REPLICATION SLOT " + QuoteIdentifier(options_.setup.slot) +
+                                " LOGICAL " + pgoutput::FormatLsn(start) +
+                                " (proto_version '1', publication_names " + "'" +
+                                options_.setup.publication + "', messages 'true')";
+    PgResult started(PQexec(replication_->raw(), command.c_str()));
+    if (PQresultStatus(started.get()) != PGRES_COPY_BOTH) {
+      return ClassifyError(replication_->raw(), started.get(), "starting replication");
+    }
+    PQsetnonblocking(replication_->raw(), 1);
+    log::Info("replication started", {{"stream", options_.stream_id},
+                                      {"slot", options_.setup.slot},
+                                      {"lsn", pgoutput::FormatLsn(start)}});
+    return start;
+  }
+
+  Status EmitHeartbeat() {
+    return control_->Execute("SELECT pg_logical_emit_message(true, 'replicad_heartbeat', '')")
+        .status()
+        .Annotate("emitting a heartbeat");
+  }
+
+  Status Handle(std::string_view message, ReadResult& out) {
+    if (message[0] == 'k' && message.size() >= 18) {
+      const Lsn wal_end = ReadBigEndian(message, 1);
+      received_ = std::max(received_, wal_end);
+      if (!in_transaction_ && wal_end > offered_) {
+        offered_ = wal_end;
+        out.checkpoint = EncodePosition(wal_end);
+      }
+      return message[17] != 0 ? SendStatus(true) : Status::Ok();
+    }
+    if (message[0] != 'w' || message.size() < 25) {
+      return Status::Corruption("unexpected replication message type");
+    }
+    received_ = std::max(received_, ReadBigEndian(message, 9));
+    ASSIGN_OR_RETURN(pgoutput::Message decoded, pgoutput::Decode(message.substr(25)));
+    return std::visit([&](auto& m) { return On(m, out); }, decoded);
+  }
+
+  Status On(pgoutput::Begin& begin, ReadResult&) {
+    in_transaction_ = true;
+    transaction_in_out_ = false;
+    transaction_ = begin;
+    skip_transaction_ = begin.final_lsn < skip_until_;
+    index_ = 0;
+    return Status::Ok();
+  }
+
+  Status On(pgoutput::Commit& commit, ReadResult& out) {
+    in_transaction_ = false;
+    if (skip_transaction_) {
+      return Status::Ok();
+    }
+    if (transaction_in_out_) {
+      out.events.back().transaction_end = true;
+      out.events.back().position = EncodePosition(commit.end_lsn);
+    }
+    offered_ = std::max(offered_, commit.end_lsn);
+    out.checkpoint = EncodePosition(commit.end_lsn);
+    last_heartbeat_ = Clock::now();
+    return Status::Ok();
+  }
+
+  Status On(pgoutput::Relation& relation, ReadResult&) {
+    relations_[relation.id] = std::move(relation);
+    return Status::Ok();
+  }
+
+  Status On(pgoutput::Insert& insert, ReadResult& out) {
+    return AddRow(Operation::kInsert, insert.relation, 0, {}, &insert.new_tuple, out);
+  }
+
+  Status On(pgoutput::Update& update, ReadResult& out) {
+    return AddRow(Operation::kUpdate, update.relation, update.old_kind, update.old_tuple,
+                  &update.new_tuple, out);
+  }
+
+  Status On(pgoutput::Delete& deletion, ReadResult& out) {
+    return AddRow(Operation::kDelete, deletion.relation, deletion.old_kind, deletion.old_tuple,
+                  nullptr, out);
+  }
+
+  Status On(pgoutput::Truncate& truncate, ReadResult& out) {
+    for (pgoutput::Oid id : truncate.relations) {
+      RETURN_IF_ERROR(AddRow(Operation::kTruncate, id, 0, {}, nullptr, out));
+    }
+    return Status::Ok();
+  }
+
+  template <class Other>
+  Status On(Other&, ReadResult&) {  // Type, Origin, logical messages (heartbeats)
+    return Status::Ok();
+  }
+
+  Status AddRow(Operation operation, pgoutput::Oid relation_id, char old_kind,
+                const pgoutput::Tuple& old_tuple, const pgoutput::Tuple* new_tuple,
+                ReadResult& out) {
+    if (skip_transaction_) {
+      return Status::Ok();
+    }
+    const auto relation = relations_.find(relation_id);
+    if (relation == relations_.end()) {
+      return Status::Corruption("row for relation " + std::to_string(relation_id) +
+                                " before its RELATION message");
+    }
+    Event event;
+    event.stream_id = options_.stream_id;
+    event.operation = operation;
+    event.event_id = pgoutput::FormatLsn(transaction_.final_lsn) + ":" + std::to_string(index_++);
+    event.timestamp = FromPgTime(transaction_.commit_time);
+    event.source = {"postgres", options_.connect.database, relation->second.schema,
+                    relation->second.name};
+    event.metadata = {{"txid", transaction_.xid},
+                      {"commit_lsn", pgoutput::FormatLsn(transaction_.final_lsn)}};
+    const auto& columns = relation->second.columns;
+    boost::json::object before;
+    if (old_kind != 0) {
+      RETURN_IF_ERROR(ToObject(columns, old_tuple, nullptr, before, nullptr));
+      event.before = before;
+    }
+    if (new_tuple != nullptr) {
+      boost::json::object after;
+      RETURN_IF_ERROR(ToObject(columns, *new_tuple, old_kind == 'O' ? &before : nullptr, after,
+                               &event.unchanged_columns));
+      for (const pgoutput::Column& column : columns) {
+        if (column.key && after.contains(column.name)) {
+          event.key[column.name] = after[column.name];
+        }
+      }
+      event.after = std::move(after);
+    } else if (old_kind != 0) {
+      for (const pgoutput::Column& column : columns) {
+        if (column.key && before.contains(column.name)) {
+          event.key[column.name] = before[column.name];
+        }
+      }
+    }
+    out.events.push_back(std::move(event));
+    transaction_in_out_ = true;
+    return Status::Ok();
+  }
+
+  // Unchanged TOAST values come from the old row when the server sent it, else they are
+  // listed in `unchanged` and left out of the row.
+  static Status ToObject(const std::vector<pgoutput::Column>& columns, const pgoutput::Tuple& tuple,
+                         const boost::json::object* old_row, boost::json::object& row,
+                         std::vector<std::string>* unchanged) {
+    if (tuple.size() != columns.size()) {
+      return Status::Corruption("tuple does not match its relation");
+    }
+    for (std::size_t i = 0; i < tuple.size(); ++i) {
+      const std::string& name = columns[i].name;
+      switch (tuple[i].kind) {
+        case pgoutput::Value::Kind::kNull:
+          row[name] = nullptr;
+          break;
+        case pgoutput::Value::Kind::kText: {
+          ASSIGN_OR_RETURN(row[name], TextToJson(columns[i].type, tuple[i].data));
+          break;
+        }
+        case pgoutput::Value::Kind::kUnchangedToast:
+          if (old_row != nullptr && old_row->contains(name)) {
+            row[name] = old_row->at(name);
+          } else if (unchanged != nullptr) {
+            unchanged->push_back(name);
+          }
+          break;
+        case pgoutput::Value::Kind::kBinary:
+          return Status::FailedPrecondition("binary pgoutput values are not supported");
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status MaybeSendStatus() {
+    return Clock::now() - last_status_ >= std::chrono::seconds(10) ? SendStatus(false)
+                                                                   : Status::Ok();
+  }
+
+  // Standby status update: written = received, flushed = applied = acknowledged.
+  Status SendStatus(bool reply_requested) {
+    (void)reply_requested;
+    std::string update = "r";
+    AppendBigEndian(update, received_);
+    AppendBigEndian(update, acked_);
+    AppendBigEndian(update, acked_);
+    AppendBigEndian(update, static_cast<std::uint64_t>(NowPgTime()));
+    update += '\0';
+    if (PQputCopyData(replication_->raw(), update.data(), static_cast<int>(update.size())) != 1 ||
+        PQflush(replication_->raw()) == -1) {
+      return ClassifyError(replication_->raw(), nullptr, "sending a status update");
+    }
+    last_status_ = Clock::now();
+    return Status::Ok();
+  }
+
+  void Disconnect() {
+    if (socket_.is_open()) {
+      boost::system::error_code ignored;
+      socket_.close(ignored);
+    }
+    replication_.reset();
+    control_.reset();
+    relations_.clear();
+    in_transaction_ = false;
+  }
+
+  Executor executor_;
+  PgSourceOptions options_;
+  asio::posix::stream_descriptor socket_;
+  std::unique_ptr<PgConnection> control_;
+  std::unique_ptr<PgConnection> replication_;
+  std::unordered_map<pgoutput::Oid, pgoutput::Relation> relations_;
+  pgoutput::Begin transaction_;
+  bool in_transaction_ = false;
+  bool skip_transaction_ = false;
+  bool transaction_in_out_ = false;  // the open transaction has events in the current read
+  std::size_t index_ = 0;
+  Lsn skip_until_ = 0;  // transactions committed before this were checkpointed already
+  Lsn received_ = 0;
+  Lsn acked_ = 0;
+  Lsn offered_ = 0;  // the latest checkpoint offered to the pipeline
+  Clock::time_point last_status_{};
+  Clock::time_point last_heartbeat_{};
+};
+
+}  // namespace
+
+std::unique_ptr<Source> NewPgSource(Executor executor, PgSourceOptions options) {
+  return std::make_unique<PgSource>(std::move(executor), std::move(options));
+}
+
+}  // namespace replicad::drivers::postgres

@@ -1,0 +1,34 @@
+#pragma once
+
+// The PostgreSQL source: logical replication with pgoutput (protocol 1, text values).
+//
+// Open prepares the server (publication, slot; see pg_setup.h) and starts streaming from the
+// checkpoint, or from the slot when there is none. Read turns pgoutput messages into events
+// and offers a checkpoint at every commit (and at keepalives between transactions, so an
+// idle or filtered stream still lets the slot advance). Ack reports the checkpointed LSN
+// as flushed: the server is never told more than what is checkpointed.
+// Positions are "pg1:<commit end LSN>".
+
+#include <chrono>
+#include <memory>
+
+#include "drivers/postgres/pg_connection.h"
+#include "drivers/postgres/pg_setup.h"
+#include "drivers/source.h"
+
+namespace replicad::drivers::postgres {
+
+struct PgSourceOptions {
+  std::string stream_id;
+  ConnectOptions connect;
+  SourceSetup setup;
+  std::chrono::milliseconds heartbeat_interval{10'000};
+};
+
+std::unique_ptr<Source> NewPgSource(Executor executor, PgSourceOptions options);
+
+Position EncodePosition(pgoutput::Lsn lsn);
+// Corruption when the bytes are not a PostgreSQL position.
+Result<pgoutput::Lsn> DecodePosition(const Position& position);
+
+}  // namespace replicad::drivers::postgres

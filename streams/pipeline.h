@@ -1,0 +1,68 @@
+#pragma once
+
+// The pipeline of one stream: read -> (transform) -> write -> checkpoint -> ack.
+//
+// Runs as one coroutine on the stream's strand, so its steps never race. Every batch read
+// is written in one destination transaction; only then is the source's checkpoint committed
+// to the position store (synced), and only after that acknowledged to the source. A crash
+// anywhere replays from the last checkpoint, and the idempotent sink converges.
+// Transient failures (Unavailable) are retried per the stream's retry_policy, reopening the
+// source or sink; anything else stops the stream as failed.
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "config/model.h"
+#include "drivers/sink.h"
+#include "drivers/source.h"
+#include "positions/store.h"
+
+namespace replicad::streams {
+
+enum class StreamState { kStarting, kRunning, kRetrying, kFailed, kStopped };
+std::string_view StreamStateName(StreamState state);
+
+struct PipelineOptions {
+  std::string stream_id;
+  std::string source_type;
+  std::size_t batch_size = 1000;
+  std::chrono::milliseconds linger{50};
+  config::RetryPolicyConfig retry;
+};
+
+class Pipeline {
+ public:
+  Pipeline(Executor strand, std::unique_ptr<drivers::Source> source,
+           std::unique_ptr<drivers::Sink> sink, positions::PositionStore& store,
+           PipelineOptions options);
+
+  // Runs until Stop() (then returns OK after checkpointing what was written) or a failure
+  // that retries cannot fix (returned).
+  Task<Status> Run();
+
+  // Thread-safe. The current batch finishes and is checkpointed; Run then returns.
+  void Stop() { stopping_.store(true); }
+
+  StreamState state() const { return state_.load(); }
+  std::uint64_t events_written() const { return events_written_.load(); }
+
+ private:
+  Task<Status> OpenAll();
+  Task<Status> WriteAll(std::vector<Event>& events);
+  Task<Status> Checkpoint(const Position& position);
+  Task<void> Sleep(std::chrono::milliseconds duration);
+  Task<Status> RunLoop();
+
+  Executor strand_;
+  std::unique_ptr<drivers::Source> source_;
+  std::unique_ptr<drivers::Sink> sink_;
+  positions::PositionStore& store_;
+  PipelineOptions options_;
+  std::optional<Position> checkpoint_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<StreamState> state_{StreamState::kStarting};
+  std::atomic<std::uint64_t> events_written_{0};
+};
+
+}  // namespace replicad::streams
