@@ -10,6 +10,7 @@
 
 namespace replicad::daemon {
 
+Command RunCommand();
 Command ValidateCommand();
 Command PositionsCommand();
 Command ReferenceCommand();

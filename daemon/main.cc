@@ -22,7 +22,8 @@ Command VersionCommand() {
 }
 
 std::vector<Command> Commands() {
-  return {ValidateCommand(), PositionsCommand(), ReferenceCommand(), VersionCommand()};
+  return {RunCommand(), ValidateCommand(), PositionsCommand(), ReferenceCommand(),
+          VersionCommand()};
 }
 
 std::string MainHelp() {

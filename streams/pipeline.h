@@ -45,6 +45,7 @@ class Pipeline {
   void Stop() { stopping_.store(true); }
 
   StreamState state() const { return state_.load(); }
+  const Executor& strand() const { return strand_; }
   std::uint64_t events_written() const { return events_written_.load(); }
 
  private:

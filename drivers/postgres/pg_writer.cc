@@ -43,6 +43,9 @@ class Parameters {
   std::vector<std::optional<std::string>> texts_;
 };
 
+constexpr std::size_t kMaxRowsPerStatement = 1000;
+constexpr std::size_t kMaxParameters = 65535;  // the protocol's limit per statement
+
 std::string Replace(std::string text, std::string_view from, std::string_view to) {
   for (std::size_t at = text.find(from); at != std::string::npos;
        at = text.find(from, at + to.size())) {
@@ -83,41 +86,82 @@ Result<const PgWriter::TableInfo*> PgWriter::Describe(const std::string& table) 
   return &tables_.emplace(table, std::move(info)).first->second;
 }
 
-Status PgWriter::DeleteByKey(const std::string& table, const boost::json::object& key) {
-  Parameters parameters;
-  std::string sql = "DELETE FROM " + table + " WHERE ";
-  bool first = true;
-  for (const auto& [column, value] : key) {
-    sql += (first ? "" : " AND ") + QuoteIdentifier(column) + " = " + parameters.Add(value, "");
-    first = false;
-  }
-  return connection_->Execute(sql, parameters.Pointers()).status();
-}
-
-Status PgWriter::Upsert(const std::string& table, const TableInfo& info, const Event& event) {
+std::vector<std::string> PgWriter::WrittenColumns(const TableInfo& info, const Event& event) {
+  std::vector<std::string> columns;
   if (!event.after.is_object()) {
-    return Status::DataError("event " + event.event_id + " has no row image to write");
+    return columns;
   }
-  Parameters parameters;
-  std::string columns, values, updates;
   for (const auto& [column, value] : event.after.get_object()) {
-    const auto type = info.column_types.find(column);
     const bool unchanged = std::find(event.unchanged_columns.begin(), event.unchanged_columns.end(),
                                      column) != event.unchanged_columns.end();
-    if (type == info.column_types.end() || unchanged) {
-      continue;
+    if (!unchanged && info.column_types.contains(column)) {
+      columns.emplace_back(column);
     }
+  }
+  return columns;
+}
+
+bool PgWriter::KeyChanged(const Event& event) const {
+  if (options_.mode != WriteMode::kUpsert || event.operation != Operation::kUpdate ||
+      !event.before.is_object()) {
+    return false;
+  }
+  for (const auto& [column, value] : event.key) {
+    const boost::json::value* old = event.before.get_object().if_contains(column);
+    if (old != nullptr && *old != value) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Status PgWriter::DeleteRows(const std::string& table, std::span<const Event* const> rows) {
+  Parameters parameters;
+  std::string key_columns;
+  for (const auto& [column, value] : rows.front()->key) {
+    key_columns += (key_columns.empty() ? "" : ", ") + QuoteIdentifier(column);
+  }
+  std::string tuples;
+  for (const Event* row : rows) {
+    std::string tuple;
+    for (const auto& [column, value] : rows.front()->key) {
+      const boost::json::value* part = row->key.if_contains(column);
+      tuple += (tuple.empty() ? "" : ", ") + parameters.Add(part ? *part : nullptr, "");
+    }
+    tuples += (tuples.empty() ? "(" : ", (") + tuple + ")";
+  }
+  return connection_
+      ->Execute("DELETE FROM " + table + " WHERE (" + key_columns + ") IN (" + tuples + ")",
+                parameters.Pointers())
+      .status();
+}
+
+Status PgWriter::UpsertRows(const std::string& table, const TableInfo& info,
+                            const std::vector<std::string>& columns,
+                            std::span<const Event* const> rows) {
+  Parameters parameters;
+  std::string column_list, updates, values;
+  const boost::json::object& key = rows.front()->key;
+  for (const std::string& column : columns) {
     const std::string quoted = QuoteIdentifier(column);
-    columns += (columns.empty() ? "" : ", ") + quoted;
-    values += (values.empty() ? "" : ", ") + parameters.Add(value, type->second);
-    if (!event.key.contains(column)) {
+    column_list += (column_list.empty() ? "" : ", ") + quoted;
+    if (!key.contains(column)) {
       updates += (updates.empty() ? "" : ", ") + quoted + " = EXCLUDED." + quoted;
     }
   }
-  std::string sql = "INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ")";
-  if (options_.mode == WriteMode::kUpsert && !event.key.empty()) {
+  for (const Event* row : rows) {
+    std::string tuple;
+    const boost::json::object& after = row->after.get_object();
+    for (const std::string& column : columns) {
+      tuple += (tuple.empty() ? "" : ", ") +
+               parameters.Add(after.at(column), info.column_types.at(column));
+    }
+    values += (values.empty() ? "(" : ", (") + tuple + ")";
+  }
+  std::string sql = "INSERT INTO " + table + " (" + column_list + ") VALUES " + values;
+  if (options_.mode == WriteMode::kUpsert && !key.empty()) {
     std::string conflict;
-    for (const auto& [column, value] : event.key) {
+    for (const auto& [column, value] : key) {
       conflict += (conflict.empty() ? "" : ", ") + QuoteIdentifier(column);
     }
     sql += " ON CONFLICT (" + conflict + ") DO " +
@@ -126,52 +170,154 @@ Status PgWriter::Upsert(const std::string& table, const TableInfo& info, const E
   return connection_->Execute(sql, parameters.Pointers()).status();
 }
 
-Status PgWriter::Apply(const Event& event) {
-  const std::string table = TargetTable(options_.table_template, event.source);
-  if (event.operation == Operation::kTruncate) {
-    return options_.mode == WriteMode::kAppend ? Status::Ok()
-                                               : connection_->Execute("TRUNCATE " + table).status();
+// A key change is an UPDATE of the old row, which keeps the columns the source did not send
+// (unchanged TOAST). If the old row is not there (a replay after it moved), the new row is
+// upserted instead.
+Status PgWriter::MoveRow(const std::string& table, const TableInfo& info, const Event& event) {
+  Parameters parameters;
+  std::string assignments, condition;
+  const boost::json::object& after = event.after.get_object();
+  for (const std::string& column : WrittenColumns(info, event)) {
+    assignments += (assignments.empty() ? "" : ", ") + QuoteIdentifier(column) + " = " +
+                   parameters.Add(after.at(column), info.column_types.at(column));
   }
-  if (event.operation == Operation::kDelete) {
-    return options_.mode == WriteMode::kAppend ? Status::Ok() : DeleteByKey(table, event.key);
+  for (const auto& [column, value] : event.key) {
+    condition += (condition.empty() ? "" : " AND ") + QuoteIdentifier(column) + " = " +
+                 parameters.Add(event.before.get_object().at(column), "");
+  }
+  ASSIGN_OR_RETURN(PgResult moved, connection_->Execute("UPDATE " + table + " SET " + assignments +
+                                                            " WHERE " + condition,
+                                                        parameters.Pointers()));
+  if (std::string_view(PQcmdTuples(moved.get())) != "0") {
+    return Status::Ok();
+  }
+  const Event* rows[] = {&event};
+  return UpsertRows(table, info, WrittenColumns(info, event), rows);
+}
+
+Result<std::size_t> PgWriter::ApplyRun(std::span<const Event> events, bool grouped) {
+  const Event& first = events.front();
+  const std::string table = TargetTable(options_.table_template, first.source);
+  if (first.operation == Operation::kTruncate) {
+    if (options_.mode != WriteMode::kAppend) {
+      RETURN_IF_ERROR(connection_->Execute("TRUNCATE " + table).status());
+    }
+    return std::size_t{1};
+  }
+  auto same_table = [&](const Event& event) {
+    return event.source.schema == first.source.schema && event.source.table == first.source.table;
+  };
+  auto same_key_columns = [&](const Event& event) {
+    if (event.key.size() != first.key.size()) {
+      return false;
+    }
+    for (const auto& [column, value] : first.key) {
+      if (!event.key.contains(column)) {
+        return false;
+      }
+    }
+    return true;
+  };
+  if (first.operation == Operation::kDelete) {
+    if (options_.mode == WriteMode::kAppend) {
+      return std::size_t{1};
+    }
+    if (first.key.empty()) {
+      return Status::DataError("delete without a key");
+    }
+    std::vector<const Event*> rows;
+    for (const Event& event : events) {
+      if (event.operation != Operation::kDelete || !same_table(event) || !same_key_columns(event) ||
+          rows.size() == (grouped ? kMaxRowsPerStatement : 1)) {
+        break;
+      }
+      rows.push_back(&event);
+    }
+    RETURN_IF_ERROR(DeleteRows(table, rows));
+    return rows.size();
   }
   ASSIGN_OR_RETURN(const TableInfo* info, Describe(table));
   if (info->column_types.empty()) {
-    return Status::FailedPrecondition("destination table " + table + " has no columns");
+    return Status::FailedPrecondition("destination table " + table + " does not exist");
   }
-  // A key that changed: the old row goes first.
-  if (options_.mode == WriteMode::kUpsert && event.operation == Operation::kUpdate &&
-      event.before.is_object()) {
-    boost::json::object old_key;
-    bool changed = false;
-    for (const auto& [column, value] : event.key) {
-      if (const boost::json::value* old = event.before.get_object().if_contains(column)) {
-        old_key[column] = *old;
-        changed = changed || *old != value;
-      }
+  if (!first.after.is_object()) {
+    return Status::DataError("event " + first.event_id + " has no row image to write");
+  }
+  if (KeyChanged(first)) {
+    RETURN_IF_ERROR(MoveRow(table, *info, first));
+    return std::size_t{1};
+  }
+  const std::vector<std::string> columns = WrittenColumns(*info, first);
+  const std::size_t max_rows =
+      grouped ? std::max<std::size_t>(
+                    1, std::min(kMaxRowsPerStatement,
+                                kMaxParameters / std::max<std::size_t>(1, columns.size())))
+              : 1;
+  std::vector<const Event*> rows;
+  std::map<std::string, std::size_t> row_of_key;  // compaction: a later change replaces
+  std::size_t consumed = 0;
+  for (const Event& event : events) {
+    if (rows.size() == max_rows || event.operation == Operation::kDelete ||
+        event.operation == Operation::kTruncate || !same_table(event) || !same_key_columns(event) ||
+        !event.after.is_object() || KeyChanged(event) || WrittenColumns(*info, event) != columns) {
+      break;
     }
-    if (changed && old_key.size() == event.key.size()) {
-      RETURN_IF_ERROR(DeleteByKey(table, old_key));
+    ++consumed;
+    const std::string key = boost::json::serialize(event.key);
+    if (auto it = row_of_key.find(key);
+        options_.mode == WriteMode::kUpsert && !event.key.empty() && it != row_of_key.end()) {
+      rows[it->second] = &event;
+      continue;
+    }
+    row_of_key[key] = rows.size();
+    rows.push_back(&event);
+  }
+  RETURN_IF_ERROR(UpsertRows(table, *info, columns, rows));
+  return consumed;
+}
+
+WriteResult PgWriter::WriteGrouped(std::span<const Event> events) {
+  std::size_t done = 0;
+  while (done < events.size()) {
+    Result<std::size_t> applied = ApplyRun(events.subspan(done), true);
+    if (!applied.ok()) {
+      return {done, applied.status()};
+    }
+    done += *applied;
+  }
+  return {done, Status::Ok()};
+}
+
+WriteResult PgWriter::WriteOneByOne(std::span<const Event> events) {
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    Result<std::size_t> applied = ApplyRun(events.subspan(i, 1), false);
+    if (!applied.ok()) {
+      return {i, applied.status().Annotate("event " + events[i].event_id)};
     }
   }
-  return Upsert(table, *info, event);
+  return {events.size(), Status::Ok()};
 }
 
 WriteResult PgWriter::Write(std::span<const Event> events) {
-  if (Status begun = connection_->Execute("BEGIN").status(); !begun.ok()) {
-    return {0, begun};
-  }
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    if (Status status = Apply(events[i]); !status.ok()) {
+  for (bool grouped : {true, false}) {
+    if (Status begun = connection_->Execute("BEGIN").status(); !begun.ok()) {
+      return {0, begun};
+    }
+    WriteResult result = grouped ? WriteGrouped(events) : WriteOneByOne(events);
+    if (!result.status.ok()) {
       (void)connection_->Execute("ROLLBACK");
       tables_.clear();  // the failure may have been a schema change
-      return {i, status.Annotate("event " + events[i].event_id)};
+      if (grouped && result.status.code() == StatusCode::kDataError) {
+        continue;  // find the offending event one change at a time
+      }
+      return grouped ? WriteResult{0, result.status} : result;
     }
+    if (Status committed = connection_->Execute("COMMIT").status(); !committed.ok()) {
+      return {0, committed.Annotate("commit")};
+    }
+    return {events.size(), Status::Ok()};
   }
-  if (Status committed = connection_->Execute("COMMIT").status(); !committed.ok()) {
-    return {0, committed.Annotate("commit")};
-  }
-  return {events.size(), Status::Ok()};
+  return {0, Status::Internal("unreachable")};
 }
 
 }  // namespace replicad::drivers::postgres

@@ -9,6 +9,11 @@
 // Columns are matched by name: source columns the target lacks are ignored; columns the
 // source marks unchanged are left untouched. In append mode every insert/update/snapshot is
 // a plain INSERT and deletes/truncates are skipped.
+//
+// Runs of consecutive changes to one table become multi-row statements (one INSERT ... ON
+// CONFLICT for up to 1000 rows, one DELETE for a run of deletes); repeated changes to a key
+// inside a run are compacted to the last one, which leaves the same table. If such a
+// statement hits bad data, the batch is replayed one change at a time to find the event.
 
 #include <map>
 #include <memory>
@@ -42,10 +47,20 @@ class PgWriter {
     std::map<std::string, std::string> column_types;  // name -> type name
   };
 
+  // Columns of `event.after` the target has and the source sent.
+  static std::vector<std::string> WrittenColumns(const TableInfo& info, const Event& event);
+
   Result<const TableInfo*> Describe(const std::string& table);
-  Status Apply(const Event& event);
-  Status Upsert(const std::string& table, const TableInfo& info, const Event& event);
-  Status DeleteByKey(const std::string& table, const boost::json::object& key);
+  WriteResult WriteGrouped(std::span<const Event> events);
+  WriteResult WriteOneByOne(std::span<const Event> events);
+  // Applies events[0] and, where it can, the run of similar events after it; returns how
+  // many it applied.
+  Result<std::size_t> ApplyRun(std::span<const Event> events, bool grouped);
+  Status UpsertRows(const std::string& table, const TableInfo& info,
+                    const std::vector<std::string>& columns, std::span<const Event* const> rows);
+  Status DeleteRows(const std::string& table, std::span<const Event* const> rows);
+  Status MoveRow(const std::string& table, const TableInfo& info, const Event& event);
+  bool KeyChanged(const Event& event) const;
 
   std::unique_ptr<PgConnection> connection_;
   WriterOptions options_;

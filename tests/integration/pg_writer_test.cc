@@ -109,6 +109,22 @@ TEST_CASE_METHOD(Fixture, "an update that changes the key moves the row") {
   CHECK(rows.find("\"id\":5,") != std::string::npos);
 }
 
+TEST_CASE_METHOD(Fixture, "a key change keeps the columns the source did not send") {
+  PgWriter writer(Connect(), {});
+  REQUIRE(writer
+              .Write(std::vector{Change(Operation::kInsert, R"({"id":1})",
+                                        R"({"id":1,"name":"big value","qty":1})")})
+              .status.ok());
+  Event moved = Change(Operation::kUpdate, R"({"id":9})", R"({"id":9,"qty":2})", R"({"id":1})");
+  moved.unchanged_columns = {"name"};
+  REQUIRE(writer.Write(std::vector{moved}).status.ok());
+  REQUIRE(writer.Write(std::vector{moved}).status.ok());  // a replay: the old row is gone
+  const std::string rows = Rows(*admin, "writer_test");
+  CHECK(rows.find("\"id\":1,") == std::string::npos);
+  CHECK(rows.find("{\"id\":9,\"name\":\"big value\"") != std::string::npos);
+  CHECK(rows.find("\"qty\":2") != std::string::npos);
+}
+
 TEST_CASE_METHOD(Fixture,
                  "a bad row fails the batch at its index as a data error, committing nothing") {
   PgWriter writer(Connect(), {});

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# PostgreSQL -> PostgreSQL through the real binary: inserts, updates, deletes and truncate
+# replicate; an unchanged TOASTed value survives an update; a one-million-row transaction
+# replicates with bounded memory; a published table without a key is refused clearly.
+# Usage: pg_replication.sh REPLICAD_BINARY   (needs the servers of tests/run.sh)
+set -euo pipefail
+replicad=$1
+if [[ -z "${REPLICAD_TEST_PG_URI:-}" ]]; then
+  echo "no test servers (run through tests/run.sh): skipped"
+  exit 77
+fi
+src=$REPLICAD_TEST_PG_URI
+dst=$REPLICAD_TEST_PG_DST_URI
+work=$(mktemp -d)
+daemon_pid=
+cleanup() {
+  [[ -n $daemon_pid ]] && kill -9 "$daemon_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  for slot in e2e_repl e2e_nokey; do
+    psql "$src" -qc "SELECT pg_drop_replication_slot('$slot') FROM pg_replication_slots WHERE slot_name = '$slot'" >/dev/null 2>&1 || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; tail -20 "$work/replicad.log" 2>/dev/null; exit 1; }
+
+config() {  # config FILE STREAM SLOT TABLE
+  cat > "$1" <<YAML
+version: "1"
+service: {data_dir: $work/data-$2, log_format: text}
+streams:
+  - id: $2
+    source:
+      type: postgres
+      connection_string: "$src"
+      collection_table: $4
+      change_stream_options: {slot_name: $3, publication: $3}
+    destination: {type: postgres, connection_string: "$dst"}
+YAML
+}
+digest() {  # digest URI TABLE
+  psql "$1" -Atc "SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY id)), '') FROM $2 t"
+}
+wait_streaming() {  # wait_streaming SLOT: changes made from now on are replicated
+  for _ in $(seq 1 120); do
+    [[ $(psql "$src" -Atc "SELECT active FROM pg_replication_slots WHERE slot_name = '$1'") == t ]] && return 0
+    sleep 0.25
+  done
+  fail "replication did not start"
+}
+wait_equal() {  # wait_equal TABLE WHAT
+  local want got
+  want=$(digest "$src" "$1")
+  for _ in $(seq 1 240); do
+    got=$(digest "$dst" "$1")
+    [[ $got == "$want" ]] && { echo "ok: $2 ($want)"; return 0; }
+    sleep 0.25
+  done
+  fail "$2: source $want, destination $got"
+}
+
+schema="CREATE TABLE e2e_repl (id int8 PRIMARY KEY, small int2, amount numeric(20,4), ratio float8,
+  flag bool, name varchar(40), raw bytea, doc jsonb, uid uuid, day date, at timestamptz,
+  stamp timestamp, tags int4[], body text);
+  ALTER TABLE e2e_repl ALTER COLUMN body SET STORAGE EXTERNAL"
+psql "$src" -qc "DROP TABLE IF EXISTS e2e_repl, e2e_nokey; DROP PUBLICATION IF EXISTS e2e_repl, e2e_nokey; $schema"
+psql "$dst" -qc "DROP TABLE IF EXISTS e2e_repl; $schema"
+config "$work/repl.yaml" e2e-repl e2e_repl public.e2e_repl
+"$replicad" run --config "$work/repl.yaml" >> "$work/replicad.log" 2>&1 &
+daemon_pid=$!
+wait_streaming e2e_repl
+
+psql "$src" -qc "INSERT INTO e2e_repl SELECT g, g % 100, g * 1.5, g / 7.0, g % 2 = 0, 'name ' || g,
+  decode(md5(g::text), 'hex'), jsonb_build_object('g', g, 'list', jsonb_build_array(g, 'x')),
+  md5(g::text)::uuid, date '2026-01-01' + g, timestamptz '2026-11-22 06:00:00+00' + g * interval '1 second',
+  timestamp '2026-11-22 06:00:00.123456', ARRAY[g, g + 1], repeat('toast ', 1000) || g
+  FROM generate_series(1, 500) g"
+wait_equal e2e_repl "inserts of every common type"
+psql "$src" -qc "UPDATE e2e_repl SET small = -small, doc = doc || '{\"updated\": true}' WHERE id % 5 = 0"
+wait_equal e2e_repl "updates that leave the TOASTed body unchanged"
+[[ $(psql "$dst" -Atc "SELECT count(*) FROM e2e_repl WHERE body IS NULL") == 0 ]] ||
+  fail "an unchanged TOASTed value was overwritten with NULL"
+psql "$src" -qc "DELETE FROM e2e_repl WHERE id % 7 = 0; UPDATE e2e_repl SET id = id + 100000 WHERE id = 1"
+wait_equal e2e_repl "deletes and a key change"
+psql "$src" -qc "TRUNCATE e2e_repl; INSERT INTO e2e_repl (id, name) VALUES (1, 'after truncate')"
+wait_equal e2e_repl "truncate"
+
+before_rss=$(awk '/VmHWM/ {print $2}' "/proc/$daemon_pid/status")
+psql "$src" -qc "INSERT INTO e2e_repl (id, name, doc) SELECT g, 'bulk ' || g, '{\"bulk\": 1}' FROM generate_series(2, 1000001) g"
+start=$(date +%s)
+wait_equal e2e_repl "one transaction of 1,000,000 rows"
+peak_rss=$(awk '/VmHWM/ {print $2}' "/proc/$daemon_pid/status")
+echo "1M-row transaction: $(( $(date +%s) - start )) s; peak RSS ${before_rss} kB before, ${peak_rss} kB after"
+(( peak_rss < 262144 )) || fail "peak RSS ${peak_rss} kB: memory is not bounded"
+kill -TERM "$daemon_pid"
+wait "$daemon_pid" || fail "replicad did not exit 0 on SIGTERM"
+daemon_pid=
+
+psql "$src" -qc "CREATE TABLE e2e_nokey (a int, b text)"
+config "$work/nokey.yaml" e2e-nokey e2e_nokey public.e2e_nokey
+status=0
+timeout 60 "$replicad" run --config "$work/nokey.yaml" > "$work/nokey.log" 2>&1 || status=$?
+grep -q "public.e2e_nokey have no primary key and no replica identity" "$work/nokey.log" ||
+  { cat "$work/nokey.log"; fail "a table without key was not refused clearly"; }
+(( status != 0 )) || fail "replicad exited 0 for a table it cannot replicate"
+echo "ok: a table without key is refused (exit $status)"
