@@ -78,7 +78,8 @@ Config BuildModel(Node tree, std::string file) {
   config.service.log_level = String(service, "log_level");
   config.service.log_format = String(service, "log_format");
   config.service.metrics_port = Int(service, "metrics_port");
-  config.service.health_port = Int(service, "health_port");
+  config.service.health_port = service.Find("health_port") != nullptr ? Int(service, "health_port")
+                                                                      : config.service.metrics_port;
   config.service.bind_address = String(service, "bind_address");
   config.service.data_dir = String(service, "data_dir");
   config.service.graceful_shutdown_timeout = DurationOf(service, "graceful_shutdown_timeout");

@@ -1,3 +1,8 @@
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -8,6 +13,9 @@
 #include <thread>
 
 #include "daemon/commands.h"
+#include "daemon/http_server.h"
+#include "daemon/process_metrics.h"
+#include "daemon/version.h"
 #include "drivers/registry.h"
 #include "positions/store.h"
 #include "streams/core/log.h"
@@ -49,6 +57,7 @@ Result<drivers::EndpointContext> Context(const config::Config& config,
 Result<std::unique_ptr<streams::Pipeline>> BuildPipeline(const config::Config& config,
                                                          const config::StreamConfig& stream,
                                                          positions::PositionStore& store,
+                                                         prometheus::Registry& registry,
                                                          Executor strand) {
   const drivers::DriverSpec* source_driver = drivers::FindDriver(stream.source.type);
   const drivers::DriverSpec* sink_driver = drivers::FindDriver(stream.destination.type);
@@ -67,11 +76,13 @@ Result<std::unique_ptr<streams::Pipeline>> BuildPipeline(const config::Config& c
   ASSIGN_OR_RETURN(std::unique_ptr<drivers::Source> source,
                    source_driver->make_source(source_context));
   ASSIGN_OR_RETURN(std::unique_ptr<drivers::Sink> sink, sink_driver->make_sink(sink_context));
-  streams::PipelineOptions options{stream.id, stream.source.type,
-                                   static_cast<std::size_t>(stream.batch_size),
-                                   std::chrono::milliseconds(50), stream.retry_policy};
-  return std::make_unique<streams::Pipeline>(strand, std::move(source), std::move(sink), store,
-                                             std::move(options));
+  streams::PipelineOptions options{.stream_id = stream.id,
+                                   .source_type = stream.source.type,
+                                   .batch_size = static_cast<std::size_t>(stream.batch_size),
+                                   .retry = stream.retry_policy};
+  return std::make_unique<streams::Pipeline>(
+      strand, std::move(source), std::move(sink), store, std::move(options),
+      std::make_unique<streams::StreamMetrics>(registry, stream.id));
 }
 
 int RunDaemon(const Args& args) {
@@ -94,6 +105,14 @@ int RunDaemon(const Args& args) {
   }
 
   asio::io_context io;
+  auto registry = std::make_shared<prometheus::Registry>();
+  prometheus::BuildGauge()
+      .Name("replicad_build_info")
+      .Help("Always 1; the version is a label.")
+      .Register(*registry)
+      .Add({{"version", REPLICAD_VERSION}})
+      .Set(1);
+  const std::shared_ptr<prometheus::Collectable> process_metrics = NewProcessMetrics();
   // Every stream is built before any starts: one bad stream stops startup as a whole.
   std::vector<RunningStream> running;
   for (const config::StreamConfig& stream : config->streams) {
@@ -101,7 +120,7 @@ int RunDaemon(const Args& args) {
       continue;
     }
     Result<std::unique_ptr<streams::Pipeline>> pipeline =
-        BuildPipeline(*config, stream, **store, asio::make_strand(io));
+        BuildPipeline(*config, stream, **store, *registry, asio::make_strand(io));
     if (!pipeline.ok()) {
       log::Error("cannot start stream",
                  {{"stream", stream.id}, {"error", pipeline.status().message()}});
@@ -114,7 +133,54 @@ int RunDaemon(const Args& args) {
     return kExitInvalid;
   }
 
-  bool stopping = false;
+  std::atomic<bool> stopping{false};
+  HttpHandler handler = [&](const HttpRequest& request) -> HttpResponse {
+    if (request.method != "GET") {
+      return {405, "application/json", R"({"error":"method not allowed"})"};
+    }
+    const std::string path = request.target.substr(0, request.target.find('?'));
+    if (path == "/healthz") {
+      return {200, "application/json", R"({"status":"ok"})"};
+    }
+    if (path == "/readyz") {
+      std::string not_ready;
+      for (const RunningStream& stream : running) {
+        const streams::StreamState state = stream.pipeline->state();
+        if (state != streams::StreamState::kRunning || stopping) {
+          not_ready += std::string(not_ready.empty() ? "" : ",") + "\"" + stream.id + "\":\"" +
+                       std::string(streams::StreamStateName(state)) + "\"";
+        }
+      }
+      if (not_ready.empty()) {
+        return {200, "application/json", R"({"status":"ready"})"};
+      }
+      return {503, "application/json",
+              std::string(R"({"status":"not ready","streams":{)") + not_ready + "}}"};
+    }
+    if (path == "/metrics") {
+      std::vector<prometheus::MetricFamily> families = registry->Collect();
+      for (prometheus::MetricFamily& family : process_metrics->Collect()) {
+        families.push_back(std::move(family));
+      }
+      return {200, "text/plain; version=0.0.4; charset=utf-8",
+              prometheus::TextSerializer().Serialize(families)};
+    }
+    return {404, "application/json", R"({"error":"not found"})"};
+  };
+  std::vector<std::unique_ptr<HttpServer>> servers;
+  for (int port : {config->service.metrics_port, config->service.health_port}) {
+    if (!servers.empty() && port == config->service.metrics_port) {
+      continue;
+    }
+    Result<std::unique_ptr<HttpServer>> server = StartHttpServer(
+        io, config->service.bind_address, static_cast<unsigned short>(port), handler);
+    if (!server.ok()) {
+      log::Error("cannot start the HTTP server", {{"error", server.status().message()}});
+      return kExitRuntime;
+    }
+    log::Info("serving HTTP", {{"address", config->service.bind_address}, {"port", port}});
+    servers.push_back(std::move(*server));
+  }
   asio::steady_timer deadline(io);
   auto stop_all = [&] {
     for (RunningStream& stream : running) {

@@ -2,7 +2,8 @@
 
 // Source: reads one stream's changes from a database, in commit order.
 //
-// All calls come from the stream's strand, one at a time. A source never retries, sleeps or
+// All calls come from the stream's strand. Reads never overlap, nor do Acks, but an Ack may
+// arrive while a Read is suspended (the pipeline reads ahead). A source never retries, sleeps or
 // drops anything on its own: it reports failures as Status (Unavailable: try again later,
 // possibly after reopening; FailedPrecondition/Corruption: the stream cannot go on).
 

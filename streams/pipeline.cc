@@ -1,8 +1,9 @@
 #include "streams/pipeline.h"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 
 #include "streams/core/log.h"
 #include "streams/retry.h"
@@ -25,14 +26,37 @@ std::string_view StreamStateName(StreamState state) {
   return "unknown";
 }
 
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+
+// Read batches travel from reader to writer; nullopt marks the reader's end.
+struct Pipeline::Queue {
+  using Channel = asio::experimental::channel<void(boost::system::error_code,
+                                                   std::optional<drivers::ReadResult>)>;
+  Queue(const Executor& executor, std::size_t capacity) : channel(executor, capacity) {}
+  Channel channel;
+  Status reader_status;
+  Status writer_status;
+  bool writer_failed = false;
+  std::size_t queued_events = 0;
+};
+
 Pipeline::Pipeline(Executor strand, std::unique_ptr<drivers::Source> source,
                    std::unique_ptr<drivers::Sink> sink, positions::PositionStore& store,
-                   PipelineOptions options)
+                   PipelineOptions options, std::unique_ptr<StreamMetrics> metrics)
     : strand_(std::move(strand)),
       source_(std::move(source)),
       sink_(std::move(sink)),
       store_(store),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      metrics_(std::move(metrics)) {}
+
+void Pipeline::SetState(StreamState state) {
+  state_ = state;
+  if (metrics_) {
+    metrics_->State(state);
+  }
+}
 
 Task<void> Pipeline::Sleep(std::chrono::milliseconds duration) {
   boost::asio::steady_timer timer(strand_, duration);
@@ -59,19 +83,28 @@ Task<Status> Pipeline::WriteAll(std::vector<Event>& events) {
   Backoff backoff(options_.retry);
   std::span<const Event> pending(events);
   while (!pending.empty()) {
+    const auto started = std::chrono::steady_clock::now();
     drivers::WriteResult result =
         co_await sink_->Write(pending.first(std::min(pending.size(), options_.batch_size)));
     if (result.status.ok()) {
+      if (metrics_) {
+        metrics_->Written(
+            pending.first(result.written),
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      }
       pending = pending.subspan(result.written);
       events_written_ += result.written;
       backoff.Reset();
-      state_ = StreamState::kRunning;
+      SetState(StreamState::kRunning);
       continue;
     }
     if (result.status.code() != StatusCode::kUnavailable || backoff.Exhausted() || stopping_) {
       co_return result.status.Annotate("writing to the destination");
     }
-    state_ = StreamState::kRetrying;
+    SetState(StreamState::kRetrying);
+    if (metrics_) {
+      metrics_->Retried();
+    }
     const auto delay = backoff.Next();
     log::Warn("destination unavailable, retrying",
               {{"stream", options_.stream_id},
@@ -92,23 +125,64 @@ Task<Status> Pipeline::Checkpoint(const Position& position) {
     co_return committed.status();
   }
   checkpoint_ = position;
+  if (metrics_) {
+    metrics_->Checkpointed(checkpoint.time);
+  }
   co_return co_await source_->Ack(position);
 }
 
-Task<Status> Pipeline::RunLoop() {
-  while (!stopping_) {
+Task<void> Pipeline::ReadInto(Queue& queue) {
+  while (!stopping_ && !queue.writer_failed) {
     Result<drivers::ReadResult> read = co_await source_->Read(options_.batch_size, options_.linger);
     if (!read.ok()) {
-      co_return read.status();
+      queue.reader_status = read.status();
+      break;
     }
-    if (!read->events.empty()) {
-      CO_RETURN_IF_ERROR(co_await WriteAll(read->events));
+    if (read->events.empty() && !read->checkpoint) {
+      continue;
     }
-    if (read->checkpoint && read->checkpoint != checkpoint_) {
-      CO_RETURN_IF_ERROR(co_await Checkpoint(*read->checkpoint));
+    queue.queued_events += read->events.size();
+    if (metrics_) {
+      metrics_->QueueDepth(queue.queued_events);
+    }
+    co_await queue.channel.async_send(boost::system::error_code(), std::move(*read),
+                                      asio::as_tuple(asio::use_awaitable));
+  }
+  co_await queue.channel.async_send(boost::system::error_code(), std::nullopt,
+                                    asio::as_tuple(asio::use_awaitable));
+}
+
+Task<void> Pipeline::WriteFrom(Queue& queue) {
+  for (;;) {
+    auto [error, batch] = co_await queue.channel.async_receive(asio::as_tuple(asio::use_awaitable));
+    if (error || !batch) {
+      co_return;
+    }
+    queue.queued_events -= batch->events.size();
+    if (metrics_) {
+      metrics_->QueueDepth(queue.queued_events);
+    }
+    if (queue.writer_failed) {
+      continue;  // drain, so the reader is never left blocked on a full queue
+    }
+    Status status = Status::Ok();
+    if (!batch->events.empty()) {
+      status = co_await WriteAll(batch->events);
+    }
+    if (status.ok() && batch->checkpoint && batch->checkpoint != checkpoint_) {
+      status = co_await Checkpoint(*batch->checkpoint);
+    }
+    if (!status.ok()) {
+      queue.writer_status = status;
+      queue.writer_failed = true;
     }
   }
-  co_return Status::Ok();
+}
+
+Task<Status> Pipeline::RunLoop() {
+  Queue queue(strand_, options_.queue_batches);
+  co_await (ReadInto(queue) && WriteFrom(queue));
+  co_return queue.writer_status.ok() ? queue.reader_status : queue.writer_status;
 }
 
 Task<Status> Pipeline::Run() {
@@ -117,14 +191,17 @@ Task<Status> Pipeline::Run() {
   while (!stopping_) {
     status = co_await OpenAll();
     if (status.ok()) {
-      state_ = StreamState::kRunning;
+      SetState(StreamState::kRunning);
       backoff.Reset();
       status = co_await RunLoop();
     }
     if (status.ok() || status.code() != StatusCode::kUnavailable || backoff.Exhausted()) {
       break;
     }
-    state_ = StreamState::kRetrying;
+    SetState(StreamState::kRetrying);
+    if (metrics_) {
+      metrics_->Retried();
+    }
     const auto delay = backoff.Next();
     log::Warn("stream interrupted, reconnecting",
               {{"stream", options_.stream_id},
@@ -136,7 +213,7 @@ Task<Status> Pipeline::Run() {
   }
   co_await source_->Close();
   co_await sink_->Close();
-  state_ = status.ok() ? StreamState::kStopped : StreamState::kFailed;
+  SetState(status.ok() ? StreamState::kStopped : StreamState::kFailed);
   if (!status.ok()) {
     log::Error("stream failed", {{"stream", options_.stream_id}, {"error", status.message()}});
   }

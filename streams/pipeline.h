@@ -2,8 +2,10 @@
 
 // The pipeline of one stream: read -> (transform) -> write -> checkpoint -> ack.
 //
-// Runs as one coroutine on the stream's strand, so its steps never race. Every batch read
-// is written in one destination transaction; only then is the source's checkpoint committed
+// A reader and a writer coroutine share the stream's strand, so its steps never race; a
+// bounded queue of read batches between them lets the next batch be read while the last is
+// written, and stops the reader when the writer falls behind (backpressure). Every batch is
+// written in one destination transaction; only then is the source's checkpoint committed
 // to the position store (synced), and only after that acknowledged to the source. A crash
 // anywhere replays from the last checkpoint, and the idempotent sink converges.
 // Transient failures (Unavailable) are retried per the stream's retry_policy, reopening the
@@ -17,6 +19,7 @@
 #include "drivers/sink.h"
 #include "drivers/source.h"
 #include "positions/store.h"
+#include "streams/stream_metrics.h"
 
 namespace replicad::streams {
 
@@ -28,6 +31,7 @@ struct PipelineOptions {
   std::string source_type;
   std::size_t batch_size = 1000;
   std::chrono::milliseconds linger{50};
+  std::size_t queue_batches = 4;  // read batches waiting for the writer, at most
   config::RetryPolicyConfig retry;
 };
 
@@ -35,7 +39,7 @@ class Pipeline {
  public:
   Pipeline(Executor strand, std::unique_ptr<drivers::Source> source,
            std::unique_ptr<drivers::Sink> sink, positions::PositionStore& store,
-           PipelineOptions options);
+           PipelineOptions options, std::unique_ptr<StreamMetrics> metrics = nullptr);
 
   // Runs until Stop() (then returns OK after checkpointing what was written) or a failure
   // that retries cannot fix (returned).
@@ -49,11 +53,16 @@ class Pipeline {
   std::uint64_t events_written() const { return events_written_.load(); }
 
  private:
+  struct Queue;
+
   Task<Status> OpenAll();
   Task<Status> WriteAll(std::vector<Event>& events);
   Task<Status> Checkpoint(const Position& position);
   Task<void> Sleep(std::chrono::milliseconds duration);
   Task<Status> RunLoop();
+  Task<void> ReadInto(Queue& queue);
+  Task<void> WriteFrom(Queue& queue);
+  void SetState(StreamState state);
 
   Executor strand_;
   std::unique_ptr<drivers::Source> source_;
@@ -64,6 +73,7 @@ class Pipeline {
   std::atomic<bool> stopping_{false};
   std::atomic<StreamState> state_{StreamState::kStarting};
   std::atomic<std::uint64_t> events_written_{0};
+  std::unique_ptr<StreamMetrics> metrics_;
 };
 
 }  // namespace replicad::streams

@@ -24,10 +24,25 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; tail -20 "$work/replicad.log" 2>/dev/null; exit 1; }
 
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+http_get() {  # http_get PORT PATH: prints status line and body
+  exec 3<>"/dev/tcp/127.0.0.1/$1"
+  printf 'GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n' "$2" >&3
+  tr -d '\r' <&3
+  exec 3<&-
+}
+metrics_port=$(free_port)
+
 config() {  # config FILE STREAM SLOT TABLE
   cat > "$1" <<YAML
 version: "1"
-service: {data_dir: $work/data-$2, log_format: text}
+service: {data_dir: $work/data-$2, log_format: text, bind_address: 127.0.0.1, metrics_port: $metrics_port}
 streams:
   - id: $2
     source:
@@ -76,6 +91,17 @@ psql "$src" -qc "INSERT INTO e2e_repl SELECT g, g % 100, g * 1.5, g / 7.0, g % 2
   timestamp '2026-11-22 06:00:00.123456', ARRAY[g, g + 1], repeat('toast ', 1000) || g
   FROM generate_series(1, 500) g"
 wait_equal e2e_repl "inserts of every common type"
+http_get "$metrics_port" /healthz | grep -q '^HTTP/1.[01] 200' || fail "/healthz is not 200"
+http_get "$metrics_port" /readyz | grep -q '"status":"ready"' || fail "/readyz is not ready"
+http_get "$metrics_port" /metrics | sed '1,/^$/d' > "$work/metrics.txt"
+grep -q '^replicad_events_total{operation="insert",stream="e2e-repl"} 500$' "$work/metrics.txt" ||
+  fail "replicad_events_total does not count the 500 inserts: $(grep events_total "$work/metrics.txt")"
+grep -q '^replicad_stream_state{state="running",stream="e2e-repl"} 1$' "$work/metrics.txt" ||
+  fail "replicad_stream_state does not say running"
+if command -v promtool >/dev/null; then
+  promtool check metrics < "$work/metrics.txt" || fail "promtool rejects the /metrics output"
+fi
+echo "ok: /healthz, /readyz and /metrics (events counted, promtool clean)"
 psql "$src" -qc "UPDATE e2e_repl SET small = -small, doc = doc || '{\"updated\": true}' WHERE id % 5 = 0"
 wait_equal e2e_repl "updates that leave the TOASTed body unchanged"
 [[ $(psql "$dst" -Atc "SELECT count(*) FROM e2e_repl WHERE body IS NULL") == 0 ]] ||

@@ -1,0 +1,395 @@
+#!/usr/bin/env bash
+# replicad vs PostgreSQL's own logical replication (CREATE SUBSCRIPTION), measured in the same
+# run on the same two throwaway PostgreSQL 15 clusters (a source and a destination), reported
+# as ratios replicad / native. Not a test: it passes or fails nothing, it prints figures.
+#
+#   A  one transaction inserting ROWS rows (default 1,000,000): seconds from COMMIT returning
+#      on the source until the destination has the last row.
+#   B  TXNS small transactions (default 100,000; pgbench, 4 clients, half single-row INSERTs,
+#      half single-row UPDATEs): seconds from the start of the load until the destination has
+#      caught up, and the lag left when the load ends (catch-up after pgbench exits).
+#
+# Each measurement gets fresh tables, a fresh publication and slot (or subscription), a fresh
+# replicad process and data dir; only one replicating system runs at a time. Rounds alternate
+# the order (odd: native first, even: replicad first); the summary gives each round's ratio
+# and the median. See bench/README.md.
+#
+# Usage: bench/pg_vs_native.sh [--binary PATH] [--rounds N] [--rows N] [--txns N]
+#                              [--clients N] [--seed-rows N] [--timeout S] [--budget S]
+#                              [--keep DIR]
+# Runs as root (the servers run as the postgres user through runuser). Everything it starts
+# is stopped on exit, by PID.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/.." && pwd)
+
+binary=$repo/build/daemon/replicad
+rounds=2
+rows=1000000
+txns=100000
+clients=4
+seed_rows=10000
+timeout_s=300 # per wait loop
+budget_s=540  # no new round starts when the last one would not fit in this
+keep=
+
+usage() { sed -n '/^# Usage:/,/^# is stopped/p' "$0" | sed 's/^# \{0,1\}//'; }
+while (($#)); do
+  case $1 in
+    --binary) binary=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --rows) rows=$2; shift 2 ;;
+    --txns) txns=$2; shift 2 ;;
+    --clients) clients=$2; shift 2 ;;
+    --seed-rows) seed_rows=$2; shift 2 ;;
+    --timeout) timeout_s=$2; shift 2 ;;
+    --budget) budget_s=$2; shift 2 ;;
+    --keep) keep=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+((txns % clients == 0)) || { echo "--txns must be a multiple of --clients" >&2; exit 2; }
+[[ $(id -u) == 0 ]] || { echo "run as root (servers start through runuser)" >&2; exit 2; }
+[[ -x $binary ]] || { echo "no replicad binary at $binary" >&2; exit 2; }
+
+# shellcheck source=SCRIPTDIR/../tests/lib/servers.sh
+source "$repo/tests/lib/servers.sh"
+pgbin=$REPLICAD_PG_BIN
+
+work=$(mktemp -d /tmp/replicad-bench.XXXXXX)
+# A private copy: a concurrent rebuild must not change the binary under the benchmark.
+cp "$binary" "$work/replicad"
+replicad_pid=
+pgbench_pid=
+
+log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+
+# Stops PID (a child of this shell) with SIGTERM, then SIGKILL after WAIT seconds; its exit
+# status goes to stopped_status (not printed: `wait` only works in the shell that started it).
+stopped_status=
+stop_pid() {
+  local pid=$1 wait_s=${2:-40} i
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < wait_s * 10; i++)); do
+    _replicad_alive "$pid" || break
+    sleep 0.1
+  done
+  if _replicad_alive "$pid"; then
+    log "pid $pid ignored SIGTERM for ${wait_s}s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  stopped_status=0
+  wait "$pid" 2>/dev/null || stopped_status=$?
+}
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  [[ -z $replicad_pid ]] || stop_pid "$replicad_pid" 10
+  [[ -z $pgbench_pid ]] || stop_pid "$pgbench_pid" 5
+  stop_servers
+  if [[ -n $keep ]]; then
+    { mkdir -p "$keep" && cp -r "$work"/. "$keep"/; } 2>/dev/null || true
+    log "logs kept in $keep"
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- servers ----------------------------------------------------------------------------------
+# Two clusters with identical settings (tests/lib/servers.sh: wal_level=logical, fsync=off,
+# synchronous_commit=off, full_page_writes=off, shared_buffers=128MB).
+start_postgres /tmp
+src_port=$REPLICAD_TEST_PG_PORT
+src=$REPLICAD_TEST_PG_URI
+src_log=$(dirname "$REPLICAD_TEST_PG_DATA")/postgres.log
+start_postgres /tmp
+dst_port=$REPLICAD_TEST_PG_PORT
+dst=$REPLICAD_TEST_PG_DST_URI
+dst_log=$(dirname "$REPLICAD_TEST_PG_DATA")/postgres.log
+src_conninfo="host=127.0.0.1 port=$src_port dbname=replicad_src user=replicad password=replicad"
+
+q() { PGOPTIONS='-c client_min_messages=warning' "$pgbin/psql" -X -qAt -v ON_ERROR_STOP=1 "$@"; }
+now() { echo "$EPOCHREALTIME"; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
+# Waits until SQL on URI prints WANT; prints the time it did, or fails after timeout_s.
+# Polls every 100 ms with a fresh psql: the same cost for both systems.
+wait_for() {
+  local uri=$1 sql=$2 want=$3 deadline=$((SECONDS + timeout_s)) got
+  while ((SECONDS < deadline)); do
+    got=$(q "$uri" -c "$sql" 2>/dev/null || true)
+    if [[ $got == "$want" ]]; then
+      now
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+
+digest() { # digest URI: count and md5 of the rows ordered by key
+  q "$1" -c "SELECT count(*) || ':' || coalesce(md5(string_agg(md5(t::text), '' ORDER BY id)), '')
+             FROM bench t"
+}
+
+table_sql="DROP TABLE IF EXISTS bench; DROP SEQUENCE IF EXISTS bench_ids;
+  CREATE TABLE bench (id int8 PRIMARY KEY, name text, amount numeric(12,2), doc jsonb,
+                      at timestamptz);"
+row_sql() { # row_sql FROM TO: deterministic rows
+  echo "SELECT g, 'name-' || g, round((g::int8 * 7919 % 100000000) / 100.0, 2),
+    jsonb_build_object('id', g, 'tags', jsonb_build_array('a', g % 10), 'note', 'row ' || g),
+    timestamptz '2026-01-01 00:00:00+00' + g * interval '1 second'
+    FROM generate_series($1, $2) g"
+}
+
+# Fresh table on both sides, SEED rows in each (identical), CHECKPOINT both.
+reset_tables() {
+  local seed=$1
+  q "$src" -c "$table_sql"
+  q "$dst" -c "$table_sql"
+  if ((seed > 0)); then
+    q "$src" -c "INSERT INTO bench $(row_sql 1 "$seed")"
+    q "$dst" -c "INSERT INTO bench $(row_sql 1 "$seed")"
+  fi
+  q "$src" -c "CREATE SEQUENCE bench_ids START $((seed + 1))"
+  q "$src" -c "VACUUM ANALYZE bench"
+  q "$dst" -c "VACUUM ANALYZE bench"
+  q "$src" -c "CHECKPOINT"
+  q "$dst" -c "CHECKPOINT"
+}
+
+# --- the two systems ---------------------------------------------------------------------------
+run_dir=
+peak_rss_kb=
+
+native_start() {
+  q "$src" -c "CREATE PUBLICATION bench_native FOR TABLE bench"
+  q "$dst" -c "CREATE SUBSCRIPTION bench_native CONNECTION '$src_conninfo'
+               PUBLICATION bench_native WITH (copy_data = false)"
+  wait_for "$src" "SELECT active FROM pg_replication_slots WHERE slot_name = 'bench_native'" t \
+    >/dev/null || { log "native subscription did not start"; tail -20 "$src_log" "$dst_log" >&2; return 1; }
+  wait_for "$dst" "SELECT pid IS NOT NULL FROM pg_stat_subscription WHERE subname = 'bench_native'" \
+    t >/dev/null || { log "native apply worker did not start"; tail -20 "$dst_log" >&2; return 1; }
+}
+
+native_stop() {
+  peak_rss_kb=
+  q "$dst" -c "DROP SUBSCRIPTION IF EXISTS bench_native" # drops its slot on the source too
+  q "$src" -c "DROP PUBLICATION IF EXISTS bench_native"
+}
+
+replicad_start() {
+  local port
+  port=$(replicad_free_port)
+  mkdir -p "$run_dir"
+  cat >"$run_dir/replicad.yaml" <<YAML
+version: "1"
+service:
+  data_dir: $run_dir/data
+  log_format: text
+  log_level: info
+  bind_address: 127.0.0.1
+  metrics_port: $port
+  health_port: $port
+streams:
+  - id: bench
+    batch_size: 1000
+    source:
+      type: postgres
+      connection_string: "$src"
+      collection_table: public.bench
+      change_stream_options: {slot_name: replicad_bench, publication: replicad_bench}
+    destination: {type: postgres, connection_string: "$dst"}
+YAML
+  "$work/replicad" run --config "$run_dir/replicad.yaml" >>"$run_dir/replicad.log" 2>&1 &
+  replicad_pid=$!
+  if ! wait_for "$src" "SELECT active FROM pg_replication_slots WHERE slot_name = 'replicad_bench'" \
+      t >/dev/null || ! _replicad_alive "$replicad_pid"; then
+    log "replicad did not start streaming; its log:"
+    tail -20 "$run_dir/replicad.log" >&2
+    return 1
+  fi
+}
+
+replicad_stop() {
+  peak_rss_kb=$(awk '/^VmHWM/ {print $2}' "/proc/$replicad_pid/status" 2>/dev/null || true)
+  stop_pid "$replicad_pid" 40
+  replicad_pid=
+  if [[ $stopped_status != 0 ]]; then
+    log "replicad exited with status $stopped_status after SIGTERM"
+    anomalies+=("$(basename "$run_dir"): replicad exited with status $stopped_status after SIGTERM")
+  fi
+  q "$src" -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
+               WHERE slot_name = 'replicad_bench'" >/dev/null
+  q "$src" -c "DROP PUBLICATION IF EXISTS replicad_bench"
+  if grep -qiE 'warn|error|fail' "$run_dir/replicad.log"; then
+    log "replicad logged warnings or errors ($run_dir/replicad.log):"
+    grep -iE 'warn|error|fail' "$run_dir/replicad.log" | head -5 >&2
+    anomalies+=("$(basename "$run_dir"): $(grep -ciE 'warn|error|fail' "$run_dir/replicad.log") warning/error lines in the replicad log")
+  fi
+}
+
+# --- results ------------------------------------------------------------------------------------
+# One line per measurement: round scenario system seconds [extra...]
+results=$work/results.txt
+: >"$results"
+anomalies=()
+record() { echo "$*" >>"$results"; }
+
+verify() { # verify SYSTEM SCENARIO ROUND: destination digest equals source's
+  local want got
+  want=$(digest "$src")
+  got=$(digest "$dst")
+  if [[ $want == "$got" ]]; then
+    record "$3 verify-$2 $1 ok ${want%%:*}"
+    log "$1 $2: destination matches the source (${want%%:*} rows, md5 ${want#*:})"
+  else
+    record "$3 verify-$2 $1 MISMATCH ${want%%:*}/${got%%:*}"
+    log "$1 $2: MISMATCH: source $want, destination $got"
+    anomalies+=("round $3 $1 $2: destination differs from the source ($want vs $got)")
+  fi
+}
+
+# Scenario A: one transaction of ROWS rows.
+scenario_a() {
+  local system=$1 round=$2 t0 t1 t2
+  run_dir=$work/r$round-A-$system
+  log "round $round, A ($rows-row transaction), $system"
+  reset_tables 0
+  "${system}_start" || { "${system}_stop" || true; record "$round A $system fail"; return 0; }
+  t0=$(now)
+  q "$src" -c "INSERT INTO bench $(row_sql 1 "$rows")"
+  t1=$(now)
+  if t2=$(wait_for "$dst" "SELECT count(*) FROM bench WHERE id = $rows" 1); then
+    log "  load $(elapsed "$t0" "$t1") s; commit -> caught up $(elapsed "$t1" "$t2") s"
+    record "$round A $system $(elapsed "$t1" "$t2") load=$(elapsed "$t0" "$t1")"
+  else
+    log "  not caught up after ${timeout_s}s"
+    record "$round A $system timeout"
+  fi
+  verify "$system" A "$round"
+  "${system}_stop"
+  [[ -z $peak_rss_kb ]] || record "$round rss-A $system $peak_rss_kb"
+}
+
+# Scenario B: TXNS single-row transactions from pgbench, then a marker row (id 0) committed
+# after the load: both systems apply in commit order, so the marker on the destination means
+# everything before it is there.
+scenario_b() {
+  local system=$1 round=$2 t0 t1 t2 tps status=0
+  run_dir=$work/r$round-B-$system
+  log "round $round, B ($txns small transactions, $clients clients), $system"
+  reset_tables "$seed_rows"
+  "${system}_start" || { "${system}_stop" || true; record "$round B $system fail"; return 0; }
+  t0=$(now)
+  timeout --kill-after=5 "$timeout_s" "$pgbin/pgbench" -n -c "$clients" -t $((txns / clients)) \
+    --random-seed=20261122 -f "$work/insert.sql@1" -f "$work/update.sql@1" \
+    -h 127.0.0.1 -p "$src_port" -U replicad replicad_src >"$run_dir.pgbench.log" 2>&1 &
+  pgbench_pid=$!
+  wait "$pgbench_pid" || status=$?
+  pgbench_pid=
+  t1=$(now)
+  if ((status != 0)); then
+    log "  pgbench failed (status $status):"; tail -5 "$run_dir.pgbench.log" >&2
+    record "$round B $system fail"
+    "${system}_stop"
+    return 0
+  fi
+  tps=$(awk '/^tps = / {print int($3); exit}' "$run_dir.pgbench.log")
+  q "$src" -c "INSERT INTO bench VALUES (0, 'marker', 0, '{}', now())"
+  if t2=$(wait_for "$dst" "SELECT count(*) FROM bench WHERE id = 0" 1); then
+    log "  load $(elapsed "$t0" "$t1") s ($tps tps); start -> caught up $(elapsed "$t0" "$t2") s;" \
+      "lag after the load $(elapsed "$t1" "$t2") s"
+    record "$round B $system $(elapsed "$t0" "$t2") load=$(elapsed "$t0" "$t1") tps=$tps"
+    record "$round Blag $system $(elapsed "$t1" "$t2")"
+  else
+    log "  not caught up ${timeout_s}s after the load"
+    record "$round B $system timeout"
+    record "$round Blag $system timeout"
+  fi
+  verify "$system" B "$round"
+  "${system}_stop"
+  [[ -z $peak_rss_kb ]] || record "$round rss-B $system $peak_rss_kb"
+}
+
+cat >"$work/insert.sql" <<'SQL'
+\set v random(1, 100000000)
+INSERT INTO bench (id, name, amount, doc, at)
+  VALUES (nextval('bench_ids'), 'pgb-' || :v, :v / 100.0, jsonb_build_object('v', :v), now());
+SQL
+cat >"$work/update.sql" <<SQL
+\set id random(1, $seed_rows)
+\set v random(1, 100000000)
+UPDATE bench SET amount = :v / 100.0, doc = jsonb_build_object('v', :v), at = now()
+  WHERE id = :id;
+SQL
+chmod 644 "$work"/*.sql
+
+# --- the run ------------------------------------------------------------------------------------
+log "replicad $("$work/replicad" version 2>/dev/null | head -1) from $binary"
+log "source 127.0.0.1:$src_port, destination 127.0.0.1:$dst_port; $(nproc) CPUs"
+started=$SECONDS
+done_rounds=0
+for ((round = 1; round <= rounds; round++)); do
+  if ((round > 1)); then
+    per_round=$(((SECONDS - started) / (round - 1)))
+    if ((SECONDS - started + per_round > budget_s)); then
+      log "round $round skipped: it would end past the ${budget_s}s budget (a round took ~${per_round}s)"
+      break
+    fi
+  fi
+  if ((round % 2)); then order=(native replicad); else order=(replicad native); fi
+  for system in "${order[@]}"; do scenario_a "$system" "$round"; done
+  for system in "${order[@]}"; do scenario_b "$system" "$round"; done
+  done_rounds=$round
+done
+
+# --- summary ------------------------------------------------------------------------------------
+awk -v rounds="$done_rounds" -v rows="$rows" -v txns="$txns" -v clients="$clients" '
+function median(list,    n, a, i, j, t) {
+  n = split(list, a, " ")
+  for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+  if (n == 0) return "n/a"
+  return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+{ value[$1, $2, $3] = $4; extra[$1, $2, $3] = $5 " " $6 }
+END {
+  name["A"] = sprintf("A %d-row txn: commit -> caught up", rows)
+  name["B"] = sprintf("B %d txns (%d clients): start -> caught up", txns, clients)
+  name["Blag"] = sprintf("B %d txns: lag after the load ends", txns)
+  printf "\n%-48s %5s %10s %11s %7s %13s  %s\n", "scenario", "round", "native s", "replicad s", "ratio", "replicad RSS", "destination = source"
+  printf "%-48s %5s %10s %11s %7s %13s  %s\n", "--------", "-----", "--------", "----------", "-----", "------------", "--------------------"
+  split("A B Blag", scenarios, " ")
+  for (s = 1; s <= 3; s++) {
+    sc = scenarios[s]; ratios = ""
+    for (r = 1; r <= rounds; r++) {
+      n = value[r, sc, "native"]; p = value[r, sc, "replicad"]
+      ratio = (n + 0 > 0 && p ~ /^[0-9.]+$/ && n ~ /^[0-9.]+$/) ? sprintf("%.2f", p / n) : "n/a"
+      if (ratio != "n/a") ratios = ratios " " ratio
+      rsc = sc == "Blag" ? "B" : sc
+      rss = value[r, "rss-" rsc, "replicad"]; rss = rss == "" ? "n/a" : sprintf("%d MB", rss / 1024)
+      ver = "native " value[r, "verify-" rsc, "native"] ", replicad " value[r, "verify-" rsc, "replicad"]
+      printf "%-48s %5d %10s %11s %7s %13s  %s\n", name[sc], r, n, p, ratio, rss, ver
+    }
+    if (rounds > 1) printf "%-48s %5s %10s %11s %7s\n", name[sc], "med", "", "", median(ratios)
+  }
+  printf "\nratio = replicad / native seconds, same run, same servers (< 1.0: replicad is faster)\n"
+  printf "source-side load (not a ratio; both systems compete for the same CPUs):\n"
+  for (r = 1; r <= rounds; r++)
+    for (k = 1; k <= 2; k++) {
+      sys = k == 1 ? "native" : "replicad"
+      printf "  round %d %-8s  A insert: %s   B pgbench: %s\n", r, sys, extra[r, "A", sys], extra[r, "B", sys]
+    }
+}' "$work/results.txt"
+
+if ((${#anomalies[@]})); then
+  printf '\nanomalies:\n'
+  printf '  %s\n' "${anomalies[@]}"
+fi
+log "done in $((SECONDS - started)) s"

@@ -1,0 +1,109 @@
+#include "streams/stream_metrics.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include "streams/pipeline.h"
+
+namespace replicad::streams {
+
+namespace {
+
+constexpr std::array<Operation, 5> kOperations = {Operation::kSnapshot, Operation::kInsert,
+                                                  Operation::kUpdate, Operation::kDelete,
+                                                  Operation::kTruncate};
+constexpr std::array<StreamState, 5> kStates = {StreamState::kStarting, StreamState::kRunning,
+                                                StreamState::kRetrying, StreamState::kFailed,
+                                                StreamState::kStopped};
+
+double Seconds(std::chrono::system_clock::time_point time) {
+  return std::chrono::duration<double>(time.time_since_epoch()).count();
+}
+
+}  // namespace
+
+StreamMetrics::StreamMetrics(prometheus::Registry& registry, const std::string& stream) {
+  auto& events = prometheus::BuildCounter()
+                     .Name("replicad_events_total")
+                     .Help("Change events written to the destination, by operation.")
+                     .Register(registry);
+  for (std::size_t i = 0; i < kOperations.size(); ++i) {
+    events_[i] = &events.Add(
+        {{"stream", stream}, {"operation", std::string(OperationName(kOperations[i]))}});
+  }
+  retries_ = &prometheus::BuildCounter()
+                  .Name("replicad_retries_total")
+                  .Help("Retries after transient failures.")
+                  .Register(registry)
+                  .Add({{"stream", stream}});
+  batch_size_ = &prometheus::BuildHistogram()
+                     .Name("replicad_batch_size")
+                     .Help("Events per destination transaction.")
+                     .Register(registry)
+                     .Add({{"stream", stream}}, prometheus::Histogram::BucketBoundaries{
+                                                    1, 10, 100, 500, 1000, 5000, 10000});
+  write_seconds_ =
+      &prometheus::BuildHistogram()
+           .Name("replicad_write_duration_seconds")
+           .Help("Time to write and commit one batch to the destination.")
+           .Register(registry)
+           .Add({{"stream", stream}}, prometheus::Histogram::BucketBoundaries{
+                                          0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10});
+  lag_seconds_ = &prometheus::BuildGauge()
+                      .Name("replicad_replication_lag_seconds")
+                      .Help("Source commit time to destination commit, for the last batch.")
+                      .Register(registry)
+                      .Add({{"stream", stream}});
+  last_checkpoint_ = &prometheus::BuildGauge()
+                          .Name("replicad_last_checkpoint_timestamp_seconds")
+                          .Help("When the stream last checkpointed its position (Unix time).")
+                          .Register(registry)
+                          .Add({{"stream", stream}});
+  queue_depth_ = &prometheus::BuildGauge()
+                      .Name("replicad_queue_depth")
+                      .Help("Events read from the source and not yet written.")
+                      .Register(registry)
+                      .Add({{"stream", stream}});
+  auto& states = prometheus::BuildGauge()
+                     .Name("replicad_stream_state")
+                     .Help("1 for the stream's current state, 0 for the others.")
+                     .Register(registry);
+  for (std::size_t i = 0; i < kStates.size(); ++i) {
+    states_[i] =
+        &states.Add({{"stream", stream}, {"state", std::string(StreamStateName(kStates[i]))}});
+  }
+  State(StreamState::kStarting);
+}
+
+void StreamMetrics::Written(std::span<const Event> events, double write_seconds) {
+  for (const Event& event : events) {
+    events_[static_cast<std::size_t>(event.operation)]->Increment();
+  }
+  batch_size_->Observe(static_cast<double>(events.size()));
+  write_seconds_->Observe(write_seconds);
+  if (!events.empty()) {
+    last_event_time_ = events.back().timestamp;
+    lag_seconds_->Set(
+        std::max(0.0, Seconds(std::chrono::system_clock::now()) - Seconds(last_event_time_)));
+  }
+}
+
+void StreamMetrics::Retried() { retries_->Increment(); }
+
+void StreamMetrics::Checkpointed(std::chrono::system_clock::time_point) {
+  last_checkpoint_->Set(Seconds(std::chrono::system_clock::now()));
+}
+
+void StreamMetrics::State(StreamState state) {
+  for (std::size_t i = 0; i < kStates.size(); ++i) {
+    states_[i]->Set(kStates[i] == state ? 1 : 0);
+  }
+}
+
+void StreamMetrics::QueueDepth(std::size_t events) {
+  queue_depth_->Set(static_cast<double>(events));
+}
+
+}  // namespace replicad::streams

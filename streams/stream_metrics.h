@@ -1,0 +1,48 @@
+#pragma once
+
+// Every per-stream metric, declared once (DESIGN.md "HTTP" lists the names). Updated from
+// the stream's strand; read by the scrape from any thread (prometheus-cpp's metrics are
+// atomic).
+
+#include <array>
+#include <chrono>
+#include <span>
+#include <string>
+
+#include "streams/core/event.h"
+
+namespace prometheus {
+class Registry;
+class Counter;
+class Gauge;
+class Histogram;
+}  // namespace prometheus
+
+namespace replicad::streams {
+
+enum class StreamState;
+
+class StreamMetrics {
+ public:
+  StreamMetrics(prometheus::Registry& registry, const std::string& stream);
+
+  // A batch the destination committed: its events, size and write time.
+  void Written(std::span<const Event> events, double write_seconds);
+  void Retried();
+  void Checkpointed(std::chrono::system_clock::time_point commit_time_of_last_event);
+  void State(StreamState state);
+  void QueueDepth(std::size_t events);
+
+ private:
+  std::array<prometheus::Counter*, 5> events_{};  // by Operation
+  prometheus::Counter* retries_;
+  prometheus::Histogram* batch_size_;
+  prometheus::Histogram* write_seconds_;
+  prometheus::Gauge* lag_seconds_;
+  prometheus::Gauge* last_checkpoint_;
+  prometheus::Gauge* queue_depth_;
+  std::array<prometheus::Gauge*, 5> states_{};
+  std::chrono::system_clock::time_point last_event_time_{};
+};
+
+}  // namespace replicad::streams
