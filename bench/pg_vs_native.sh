@@ -167,6 +167,7 @@ reset_tables() {
 # --- the two systems ---------------------------------------------------------------------------
 run_dir=
 peak_rss_kb=
+cpu_s=
 
 native_start() {
   q "$src" -c "CREATE PUBLICATION bench_native FOR TABLE bench"
@@ -179,7 +180,7 @@ native_start() {
 }
 
 native_stop() {
-  peak_rss_kb=
+  peak_rss_kb='' cpu_s=''
   q "$dst" -c "DROP SUBSCRIPTION IF EXISTS bench_native" # drops its slot on the source too
   q "$src" -c "DROP PUBLICATION IF EXISTS bench_native"
 }
@@ -219,6 +220,9 @@ YAML
 
 replicad_stop() {
   peak_rss_kb=$(awk '/^VmHWM/ {print $2}' "/proc/$replicad_pid/status" 2>/dev/null || true)
+  # user + system CPU seconds over the process's life (fields 14 and 15 of stat, in ticks)
+  cpu_s=$(awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.1f", ($12 + $13) / hz}' \
+    "/proc/$replicad_pid/stat" 2>/dev/null || true)
   stop_pid "$replicad_pid" 40
   replicad_pid=
   if [[ $stopped_status != 0 ]]; then
@@ -242,6 +246,16 @@ results=$work/results.txt
 anomalies=()
 record() { echo "$*" >>"$results"; }
 
+# The machine is shared: note compilers or linkers running when a measurement starts.
+busy_check() { # busy_check ROUND SCENARIO SYSTEM
+  local others
+  others=$(cat /proc/[0-9]*/comm 2>/dev/null | grep -cE '^(cc1plus|cc1|ld|ld\.gold|ld\.lld|lld|ninja|make)$' || true)
+  if ((others > 0)); then
+    record "$1 busy-$2 $3 $others"
+    anomalies+=("round $1 $2 $3: $others compiler/linker processes were running at the start (load $(cut -d' ' -f1-3 /proc/loadavg))")
+  fi
+}
+
 verify() { # verify SYSTEM SCENARIO ROUND: destination digest equals source's
   local want got
   want=$(digest "$src")
@@ -262,6 +276,7 @@ scenario_a() {
   run_dir=$work/r$round-A-$system
   log "round $round, A ($rows-row transaction), $system"
   reset_tables 0
+  busy_check "$round" A "$system"
   "${system}_start" || { "${system}_stop" || true; record "$round A $system fail"; return 0; }
   t0=$(now)
   q "$src" -c "INSERT INTO bench $(row_sql 1 "$rows")"
@@ -276,6 +291,7 @@ scenario_a() {
   verify "$system" A "$round"
   "${system}_stop"
   [[ -z $peak_rss_kb ]] || record "$round rss-A $system $peak_rss_kb"
+  [[ -z $cpu_s ]] || record "$round cpu-A $system $cpu_s"
 }
 
 # Scenario B: TXNS single-row transactions from pgbench, then a marker row (id 0) committed
@@ -286,6 +302,7 @@ scenario_b() {
   run_dir=$work/r$round-B-$system
   log "round $round, B ($txns small transactions, $clients clients), $system"
   reset_tables "$seed_rows"
+  busy_check "$round" B "$system"
   "${system}_start" || { "${system}_stop" || true; record "$round B $system fail"; return 0; }
   t0=$(now)
   timeout --kill-after=5 "$timeout_s" "$pgbin/pgbench" -n -c "$clients" -t $((txns / clients)) \
@@ -316,6 +333,7 @@ scenario_b() {
   verify "$system" B "$round"
   "${system}_stop"
   [[ -z $peak_rss_kb ]] || record "$round rss-B $system $peak_rss_kb"
+  [[ -z $cpu_s ]] || record "$round cpu-B $system $cpu_s"
 }
 
 cat >"$work/insert.sql" <<'SQL'
@@ -333,7 +351,7 @@ chmod 644 "$work"/*.sql
 
 # --- the run ------------------------------------------------------------------------------------
 log "replicad $("$work/replicad" version 2>/dev/null | head -1) from $binary"
-log "source 127.0.0.1:$src_port, destination 127.0.0.1:$dst_port; $(nproc) CPUs"
+log "source 127.0.0.1:$src_port, destination 127.0.0.1:$dst_port; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 started=$SECONDS
 done_rounds=0
 for ((round = 1; round <= rounds; round++)); do
@@ -356,35 +374,43 @@ function median(list,    n, a, i, j, t) {
   n = split(list, a, " ")
   for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
   if (n == 0) return "n/a"
-  return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  return sprintf("%.2f", n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2)
 }
+function number(x) { return x ~ /^[0-9]+(\.[0-9]+)?$/ }
 { value[$1, $2, $3] = $4; extra[$1, $2, $3] = $5 " " $6 }
 END {
   name["A"] = sprintf("A %d-row txn: commit -> caught up", rows)
   name["B"] = sprintf("B %d txns (%d clients): start -> caught up", txns, clients)
   name["Blag"] = sprintf("B %d txns: lag after the load ends", txns)
-  printf "\n%-48s %5s %10s %11s %7s %13s  %s\n", "scenario", "round", "native s", "replicad s", "ratio", "replicad RSS", "destination = source"
-  printf "%-48s %5s %10s %11s %7s %13s  %s\n", "--------", "-----", "--------", "----------", "-----", "------------", "--------------------"
+  format = "%-47s %5s %9s %11s %7s %9s %9s  %s\n"
+  printf "\n" format, "scenario", "round", "native s", "replicad s", "ratio", "rd RSS", "rd CPU s", "destination = source"
+  printf format, "--------", "-----", "--------", "----------", "-----", "------", "--------", "--------------------"
   split("A B Blag", scenarios, " ")
   for (s = 1; s <= 3; s++) {
     sc = scenarios[s]; ratios = ""
     for (r = 1; r <= rounds; r++) {
       n = value[r, sc, "native"]; p = value[r, sc, "replicad"]
-      ratio = (n + 0 > 0 && p ~ /^[0-9.]+$/ && n ~ /^[0-9.]+$/) ? sprintf("%.2f", p / n) : "n/a"
+      ratio = number(n) && number(p) && n + 0 > 0 ? sprintf("%.2f", p / n) : "n/a"
       if (ratio != "n/a") ratios = ratios " " ratio
-      rsc = sc == "Blag" ? "B" : sc
-      rss = value[r, "rss-" rsc, "replicad"]; rss = rss == "" ? "n/a" : sprintf("%d MB", rss / 1024)
-      ver = "native " value[r, "verify-" rsc, "native"] ", replicad " value[r, "verify-" rsc, "replicad"]
-      printf "%-48s %5d %10s %11s %7s %13s  %s\n", name[sc], r, n, p, ratio, rss, ver
+      busy = (r, "busy-" substr(sc, 1, 1), "native") in value || (r, "busy-" substr(sc, 1, 1), "replicad") in value
+      rss = cpu = ver = "-"
+      if (sc != "Blag") {
+        rss = value[r, "rss-" sc, "replicad"]; rss = rss == "" ? "n/a" : sprintf("%d MB", rss / 1024)
+        cpu = value[r, "cpu-" sc, "replicad"]; cpu = cpu == "" ? "n/a" : cpu
+        ver = "native " value[r, "verify-" sc, "native"] ", replicad " value[r, "verify-" sc, "replicad"]
+      }
+      printf format, name[sc], r (busy ? "*" : ""), n, p, ratio, rss, cpu, ver
     }
-    if (rounds > 1) printf "%-48s %5s %10s %11s %7s\n", name[sc], "med", "", "", median(ratios)
+    if (rounds > 1) printf format, name[sc], "med", "", "", median(ratios), "", "", ""
   }
-  printf "\nratio = replicad / native seconds, same run, same servers (< 1.0: replicad is faster)\n"
-  printf "source-side load (not a ratio; both systems compete for the same CPUs):\n"
+  printf "\nratio = replicad / native seconds, same run, same servers (< 1.0: replicad is faster);"
+  printf " med = median of the rounds\x27 ratios;\nrd RSS = replicad peak RSS (VmHWM), rd CPU s = its user+system CPU seconds over the measurement;\n"
+  printf "* = a compiler or linker was running when the measurement started (see anomalies)\n"
+  printf "source-side load while each system replicated (not a ratio):\n"
   for (r = 1; r <= rounds; r++)
     for (k = 1; k <= 2; k++) {
       sys = k == 1 ? "native" : "replicad"
-      printf "  round %d %-8s  A insert: %s   B pgbench: %s\n", r, sys, extra[r, "A", sys], extra[r, "B", sys]
+      printf "  round %d %-8s  A insert: %-13s  B pgbench: %s\n", r, sys, extra[r, "A", sys], extra[r, "B", sys]
     }
 }' "$work/results.txt"
 
@@ -392,4 +418,4 @@ if ((${#anomalies[@]})); then
   printf '\nanomalies:\n'
   printf '  %s\n' "${anomalies[@]}"
 fi
-log "done in $((SECONDS - started)) s"
+log "done in $((SECONDS - started)) s; load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -49,7 +49,8 @@ Pipeline::Pipeline(Executor strand, std::unique_ptr<drivers::Source> source,
       sink_(std::move(sink)),
       store_(store),
       options_(std::move(options)),
-      metrics_(std::move(metrics)) {}
+      metrics_(std::move(metrics)),
+      backoff_(options_.retry) {}
 
 void Pipeline::SetState(StreamState state) {
   state_ = state;
@@ -80,7 +81,6 @@ Task<Status> Pipeline::OpenAll() {
 }
 
 Task<Status> Pipeline::WriteAll(std::vector<Event>& events) {
-  Backoff backoff(options_.retry);
   std::span<const Event> pending(events);
   while (!pending.empty()) {
     const auto started = std::chrono::steady_clock::now();
@@ -94,24 +94,28 @@ Task<Status> Pipeline::WriteAll(std::vector<Event>& events) {
       }
       pending = pending.subspan(result.written);
       events_written_ += result.written;
-      backoff.Reset();
+      backoff_.Reset();
       SetState(StreamState::kRunning);
       continue;
     }
-    if (result.status.code() != StatusCode::kUnavailable || backoff.Exhausted() || stopping_) {
+    if (result.status.code() != StatusCode::kUnavailable || stopping_) {
       co_return result.status.Annotate("writing to the destination");
+    }
+    const std::optional<std::chrono::milliseconds> delay = backoff_.NextDelay();
+    if (!delay) {
+      co_return result.status.Annotate("writing to the destination, after " +
+                                       std::to_string(backoff_.failures()) + " attempts");
     }
     SetState(StreamState::kRetrying);
     if (metrics_) {
       metrics_->Retried();
     }
-    const auto delay = backoff.Next();
     log::Warn("destination unavailable, retrying",
               {{"stream", options_.stream_id},
-               {"attempt", backoff.failures()},
-               {"delay_ms", static_cast<std::int64_t>(delay.count())},
+               {"attempt", backoff_.failures()},
+               {"delay_ms", static_cast<std::int64_t>(delay->count())},
                {"error", result.status.message()}});
-    co_await Sleep(delay);
+    co_await Sleep(*delay);
   }
   co_return Status::Ok();
 }
@@ -125,6 +129,7 @@ Task<Status> Pipeline::Checkpoint(const Position& position) {
     co_return committed.status();
   }
   checkpoint_ = position;
+  backoff_.Reset();
   if (metrics_) {
     metrics_->Checkpointed(checkpoint.time);
   }
@@ -186,30 +191,31 @@ Task<Status> Pipeline::RunLoop() {
 }
 
 Task<Status> Pipeline::Run() {
-  Backoff backoff(options_.retry);
   Status status;
   while (!stopping_) {
     status = co_await OpenAll();
     if (status.ok()) {
       SetState(StreamState::kRunning);
-      backoff.Reset();
       status = co_await RunLoop();
     }
-    if (status.ok() || status.code() != StatusCode::kUnavailable || backoff.Exhausted()) {
+    if (status.ok() || status.code() != StatusCode::kUnavailable || stopping_) {
+      break;
+    }
+    const std::optional<std::chrono::milliseconds> delay = backoff_.NextDelay();
+    if (!delay) {
       break;
     }
     SetState(StreamState::kRetrying);
     if (metrics_) {
       metrics_->Retried();
     }
-    const auto delay = backoff.Next();
     log::Warn("stream interrupted, reconnecting",
               {{"stream", options_.stream_id},
-               {"attempt", backoff.failures()},
-               {"delay_ms", static_cast<std::int64_t>(delay.count())},
+               {"attempt", backoff_.failures()},
+               {"delay_ms", static_cast<std::int64_t>(delay->count())},
                {"error", status.message()}});
     co_await source_->Close();
-    co_await Sleep(delay);
+    co_await Sleep(*delay);
   }
   co_await source_->Close();
   co_await sink_->Close();

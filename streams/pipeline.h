@@ -9,7 +9,8 @@
 // to the position store (synced), and only after that acknowledged to the source. A crash
 // anywhere replays from the last checkpoint, and the idempotent sink converges.
 // Transient failures (Unavailable) are retried per the stream's retry_policy, reopening the
-// source or sink; anything else stops the stream as failed.
+// source or sink: at most max_attempts attempts in a row without progress. Anything else
+// stops the stream as failed.
 
 #include <atomic>
 #include <memory>
@@ -19,6 +20,7 @@
 #include "drivers/sink.h"
 #include "drivers/source.h"
 #include "positions/store.h"
+#include "streams/retry.h"
 #include "streams/stream_metrics.h"
 
 namespace replicad::streams {
@@ -74,6 +76,7 @@ class Pipeline {
   std::atomic<StreamState> state_{StreamState::kStarting};
   std::atomic<std::uint64_t> events_written_{0};
   std::unique_ptr<StreamMetrics> metrics_;
+  Backoff backoff_;  // failures in a row, across reconnects; reset by any progress
 };
 
 }  // namespace replicad::streams

@@ -12,10 +12,12 @@ Backoff::Backoff(const config::RetryPolicyConfig& policy, std::uint64_t seed)
       max_attempts_(policy.max_attempts),
       random_(seed) {}
 
-std::chrono::milliseconds Backoff::Next() {
+std::optional<std::chrono::milliseconds> Backoff::NextDelay() {
   const double ceiling =
       std::min(max_ms_, initial_ms_ * std::pow(multiplier_, static_cast<double>(failures_)));
-  ++failures_;
+  if (++failures_ >= max_attempts_) {
+    return std::nullopt;
+  }
   std::uniform_real_distribution<double> jitter(ceiling / 2, ceiling);
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(jitter(random_))));
 }

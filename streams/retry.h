@@ -1,9 +1,11 @@
 #pragma once
 
-// Exponential backoff with full jitter over a stream's retry_policy: attempt n waits a
-// random time in [d/2, d] where d = min(max_delay, initial_delay * multiplier^(n-1)).
+// Exponential backoff with jitter over a stream's retry_policy: after the n-th failure in a
+// row the wait is random in [d/2, d], d = min(max_delay, initial_delay * multiplier^(n-1));
+// after max_attempts failures in a row there is no next attempt.
 
 #include <chrono>
+#include <optional>
 #include <random>
 
 #include "config/model.h"
@@ -15,11 +17,11 @@ class Backoff {
   explicit Backoff(const config::RetryPolicyConfig& policy,
                    std::uint64_t seed = std::random_device{}());
 
-  // The wait before the next attempt; counts the attempt.
-  std::chrono::milliseconds Next();
-  // True once max_attempts attempts have failed.
-  bool Exhausted() const { return failures_ >= max_attempts_; }
+  // Counts a failed attempt. Returns the wait before the next one, or nullopt once
+  // max_attempts attempts in a row have failed.
+  std::optional<std::chrono::milliseconds> NextDelay();
   int failures() const { return failures_; }
+  // Progress was made: the next failure starts a new count.
   void Reset() { failures_ = 0; }
 
  private:

@@ -15,6 +15,10 @@ inline Environment TestEnvironment() {
       {"PG_SOURCE_PASSWORD", "source-secret"},
       {"PG_DESTINATION_PASSWORD", "destination-secret"},
       {"MYSQL_PASSWORD", "mysql-secret"},
+      {"DEMO_DATA_DIR", "/tmp/replicad-demo/data"},
+      {"DEMO_METRICS_PORT", "29187"},
+      {"DEMO_PG_PASSWORD", "demo-secret"},
+      {"DEMO_PG_PORT", "25432"},
   };
   static const std::map<std::string, std::string> kFiles = {
       {"/run/secrets/replicad-admin", "admin-token-secret\n"},
