@@ -29,7 +29,8 @@ std::vector<Command> Commands() {
 std::string MainHelp() {
   std::string out = "replicad " REPLICAD_VERSION
                     " - change-data-capture replication daemon\n\n"
-                    "Usage: replicad COMMAND [OPTIONS]\n\nCommands:\n";
+                    "Usage: replicad COMMAND [OPTIONS]   (replicad --config FILE runs the daemon)\n\n"
+      "Commands:\n";
   for (const Command& command : Commands()) {
     std::string name(command.name);
     name.resize(12, ' ');
@@ -46,6 +47,10 @@ int Main(int argc, char** argv) {
   if (arguments.empty()) {
     std::cerr << MainHelp();
     return kExitUsage;
+  }
+  // `replicad --config FILE` means `replicad run --config FILE`: run is the default command.
+  if (arguments.front().starts_with("--config")) {
+    arguments.insert(arguments.begin(), "run");
   }
   const std::string name = arguments.front();
   if (name == "--help" || name == "-h" || name == "help") {

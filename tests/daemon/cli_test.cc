@@ -40,7 +40,7 @@ TEST_CASE("help and version exit 0, no command or an unknown one is a usage erro
   const ProcessResult version = Replicad({"version"});
   CHECK(version.exit_code == 0);
   CHECK(version.out.starts_with("replicad "));
-  for (const char* command : {"validate", "positions", "version", "reference"}) {
+  for (const char* command : {"run", "validate", "positions", "version", "reference"}) {
     const ProcessResult command_help = Replicad({command, "--help"});
     INFO(command);
     CHECK(command_help.exit_code == 0);
@@ -81,6 +81,19 @@ TEST_CASE("validate exits 0 for a valid config, 1 for an invalid one, 2 on misus
   CHECK(Replicad({"validate", "--config"}).exit_code == 2);
   CHECK(Replicad({"validate", "--config", good, "--colour"}).exit_code == 2);
   CHECK(Replicad({"validate", "--config", good, "stray"}).exit_code == 2);
+}
+
+TEST_CASE("run needs a valid config: usage error without one, exit 1 for a bad one") {
+  CHECK(Replicad({"run"}).exit_code == 2);
+  TempDir dir;
+  const std::string bad = dir.File("bad.yaml", "version: \"1\"\nstreams: []\n");
+  const ProcessResult invalid = Replicad({"run", "--config", bad});
+  CHECK(invalid.exit_code == 1);
+  CHECK(invalid.err.find("at least one stream is required") != std::string::npos);
+  // `replicad --config FILE` is `replicad run --config FILE`.
+  const ProcessResult shorthand = Replicad({"--config", bad});
+  CHECK(shorthand.exit_code == 1);
+  CHECK(shorthand.err == invalid.err);
 }
 
 TEST_CASE("positions list, show and reset") {
