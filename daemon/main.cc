@@ -27,9 +27,10 @@ std::vector<Command> Commands() {
 }
 
 std::string MainHelp() {
-  std::string out = "replicad " REPLICAD_VERSION
-                    " - change-data-capture replication daemon\n\n"
-                    "Usage: replicad COMMAND [OPTIONS]   (replicad --config FILE runs the daemon)\n\n"
+  std::string out =
+      "replicad " REPLICAD_VERSION
+      " - change-data-capture replication daemon\n\n"
+      "Usage: replicad COMMAND [OPTIONS]   (replicad --config FILE runs the daemon)\n\n"
       "Commands:\n";
   for (const Command& command : Commands()) {
     std::string name(command.name);
