@@ -40,6 +40,10 @@ class Source {
   virtual Task<Status> Ack(Position position) = 0;
 
   virtual Task<void> Close() = 0;
+
+  // How far the source's retained log is behind its head, in bytes, where the database can
+  // say (PostgreSQL: the WAL the slot retains); refreshed by the source itself now and then.
+  virtual std::optional<std::int64_t> BytesBehind() const { return std::nullopt; }
 };
 
 }  // namespace replicad::drivers

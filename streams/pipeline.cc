@@ -143,6 +143,11 @@ Task<void> Pipeline::ReadInto(Queue& queue) {
       queue.reader_status = read.status();
       break;
     }
+    if (metrics_) {
+      if (const std::optional<std::int64_t> behind = source_->BytesBehind()) {
+        metrics_->BytesBehind(*behind);
+      }
+    }
     if (read->events.empty() && !read->checkpoint) {
       continue;
     }

@@ -66,6 +66,11 @@ StreamMetrics::StreamMetrics(prometheus::Registry& registry, const std::string& 
                       .Help("Events read from the source and not yet written.")
                       .Register(registry)
                       .Add({{"stream", stream}});
+  bytes_behind_ = &prometheus::BuildGauge()
+                       .Name("replicad_source_position_bytes_behind")
+                       .Help("Log the source retains for this stream (PostgreSQL: slot WAL).")
+                       .Register(registry)
+                       .Add({{"stream", stream}});
   auto& states = prometheus::BuildGauge()
                      .Name("replicad_stream_state")
                      .Help("1 for the stream's current state, 0 for the others.")
@@ -100,6 +105,10 @@ void StreamMetrics::State(StreamState state) {
   for (std::size_t i = 0; i < kStates.size(); ++i) {
     states_[i]->Set(kStates[i] == state ? 1 : 0);
   }
+}
+
+void StreamMetrics::BytesBehind(std::int64_t bytes) {
+  bytes_behind_->Set(static_cast<double>(bytes));
 }
 
 void StreamMetrics::QueueDepth(std::size_t events) {

@@ -32,6 +32,7 @@ class StreamMetrics {
   void Checkpointed(std::chrono::system_clock::time_point commit_time_of_last_event);
   void State(StreamState state);
   void QueueDepth(std::size_t events);
+  void BytesBehind(std::int64_t bytes);
 
  private:
   std::array<prometheus::Counter*, 5> events_{};  // by Operation
@@ -41,6 +42,7 @@ class StreamMetrics {
   prometheus::Gauge* lag_seconds_;
   prometheus::Gauge* last_checkpoint_;
   prometheus::Gauge* queue_depth_;
+  prometheus::Gauge* bytes_behind_;
   std::array<prometheus::Gauge*, 5> states_{};
   std::chrono::system_clock::time_point last_event_time_{};
 };

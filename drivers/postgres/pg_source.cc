@@ -36,6 +36,8 @@ namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
 
+// How often the server hears our position (and we ask how much WAL the slot retains).
+constexpr auto kStatusInterval = std::chrono::seconds(10);
 constexpr std::int64_t kPgEpochOffsetMicros = 946'684'800'000'000;  // 2000-01-01 in Unix time
 
 std::chrono::system_clock::time_point FromPgTime(pgoutput::PgTime time) {
@@ -109,8 +111,15 @@ class PgSource final : public Source {
         co_return ClassifyError(replication_->raw(), nullptr, "replication stream")
             .Annotate("the server ended the replication stream");
       }
-      if (Status sent = MaybeSendStatus(); !sent.ok()) {
-        co_return sent;
+      if (Clock::now() - last_status_ >= kStatusInterval) {
+        if (Status sent = SendStatus(); !sent.ok()) {
+          co_return sent;
+        }
+        Result<std::int64_t> retained =
+            co_await RunBlocking([&] { return RetainedWalBytes(*control_, options_.setup.slot); });
+        if (retained.ok()) {
+          bytes_behind_ = *retained;
+        }
       }
       if (Clock::now() >= deadline) {
         break;
@@ -139,13 +148,15 @@ class PgSource final : public Source {
       co_return lsn.status();
     }
     acked_ = std::max(acked_, *lsn);
-    co_return SendStatus(false);
+    co_return SendStatus();
   }
 
   Task<void> Close() override {
     Disconnect();
     co_return;
   }
+
+  std::optional<std::int64_t> BytesBehind() const override { return bytes_behind_; }
 
  private:
   // Blocking: runs on the blocking pool.
@@ -195,7 +206,7 @@ class PgSource final : public Source {
         offered_ = wal_end;
         out.checkpoint = EncodePosition(wal_end);
       }
-      return message[17] != 0 ? SendStatus(true) : Status::Ok();
+      return message[17] != 0 ? SendStatus() : Status::Ok();
     }
     if (message[0] != 'w' || message.size() < 25) {
       return Status::Corruption("unexpected replication message type");
@@ -340,14 +351,8 @@ class PgSource final : public Source {
     return Status::Ok();
   }
 
-  Status MaybeSendStatus() {
-    return Clock::now() - last_status_ >= std::chrono::seconds(10) ? SendStatus(false)
-                                                                   : Status::Ok();
-  }
-
   // Standby status update: written = received, flushed = applied = acknowledged.
-  Status SendStatus(bool reply_requested) {
-    (void)reply_requested;
+  Status SendStatus() {
     std::string update = "r";
     AppendBigEndian(update, received_);
     AppendBigEndian(update, acked_);
@@ -389,6 +394,7 @@ class PgSource final : public Source {
   Lsn acked_ = 0;
   Lsn offered_ = 0;  // the latest checkpoint offered to the pipeline
   Clock::time_point last_status_{};
+  std::optional<std::int64_t> bytes_behind_;
   Clock::time_point last_heartbeat_{};
 };
 

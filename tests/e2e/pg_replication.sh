@@ -118,6 +118,9 @@ wait_equal e2e_repl "one transaction of 1,000,000 rows"
 peak_rss=$(awk '/VmHWM/ {print $2}' "/proc/$daemon_pid/status")
 echo "1M-row transaction: $(( $(date +%s) - start )) s; peak RSS ${before_rss} kB before, ${peak_rss} kB after"
 (( peak_rss < 262144 )) || fail "peak RSS ${peak_rss} kB: memory is not bounded"
+behind=$(http_get "$metrics_port" /metrics | sed -n 's/^replicad_source_position_bytes_behind{stream="e2e-repl"} //p')
+[[ -n $behind && $behind != 0 ]] || fail "replicad_source_position_bytes_behind is not reported ($behind)"
+echo "ok: the slot retains $behind bytes of WAL (replicad_source_position_bytes_behind)"
 kill -TERM "$daemon_pid"
 wait "$daemon_pid" || fail "replicad did not exit 0 on SIGTERM"
 daemon_pid=
