@@ -350,7 +350,8 @@ SQL
 chmod 644 "$work"/*.sql
 
 # --- the run ------------------------------------------------------------------------------------
-log "replicad $("$work/replicad" version 2>/dev/null | head -1) from $binary"
+log "$("$work/replicad" version 2>/dev/null | head -1) from $binary (built $(date -u -r "$binary" +%FT%TZ)," \
+  "sha256 $(sha256sum "$work/replicad" | cut -c1-12)); repo HEAD $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?')"
 log "source 127.0.0.1:$src_port, destination 127.0.0.1:$dst_port; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 started=$SECONDS
 done_rounds=0

@@ -16,18 +16,21 @@ namespace replicad::drivers::postgres {
 
 using pgoutput::Lsn;
 
-Position EncodePosition(Lsn lsn) { return Position{"pg1:" + pgoutput::FormatLsn(lsn)}; }
+Position EncodePosition(const PgPosition& position) {
+  return Position{"pg1:" + position.system_id + ":" + pgoutput::FormatLsn(position.lsn)};
+}
 
-Result<Lsn> DecodePosition(const Position& position) {
+Result<PgPosition> DecodePosition(const Position& position) {
   const std::string_view bytes = position.bytes;
-  std::optional<Lsn> lsn;
-  if (bytes.starts_with("pg1:")) {
-    lsn = pgoutput::ParseLsn(bytes.substr(4));
+  const std::size_t colon = bytes.find(':', 4);
+  if (bytes.starts_with("pg1:") && colon != std::string_view::npos && colon > 4) {
+    const std::string_view system_id = bytes.substr(4, colon - 4);
+    const std::optional<Lsn> lsn = pgoutput::ParseLsn(bytes.substr(colon + 1));
+    if (lsn && system_id.find_first_not_of("0123456789") == std::string_view::npos) {
+      return PgPosition{std::string(system_id), *lsn};
+    }
   }
-  if (!lsn) {
-    return Status::Corruption("'" + position.bytes + "' is not a PostgreSQL position");
-  }
-  return *lsn;
+  return Status::Corruption("'" + position.bytes + "' is not a PostgreSQL position");
 }
 
 namespace {
@@ -76,11 +79,12 @@ class PgSource final : public Source {
   Task<Status> Open(std::optional<Position> resume) override {
     Disconnect();
     if (resume) {
-      Result<Lsn> lsn = DecodePosition(*resume);
-      if (!lsn.ok()) {
-        co_return lsn.status();
+      Result<PgPosition> decoded = DecodePosition(*resume);
+      if (!decoded.ok()) {
+        co_return decoded.status();
       }
-      skip_until_ = *lsn;
+      skip_until_ = decoded->lsn;
+      checkpoint_system_id_ = decoded->system_id;
     }
     Result<Lsn> start = co_await RunBlocking([&]() { return Prepare(resume.has_value()); });
     if (!start.ok()) {
@@ -143,11 +147,11 @@ class PgSource final : public Source {
   }
 
   Task<Status> Ack(Position position) override {
-    Result<Lsn> lsn = DecodePosition(position);
-    if (!lsn.ok()) {
-      co_return lsn.status();
+    Result<PgPosition> decoded = DecodePosition(position);
+    if (!decoded.ok()) {
+      co_return decoded.status();
     }
-    acked_ = std::max(acked_, *lsn);
+    acked_ = std::max(acked_, decoded->lsn);
     co_return SendStatus();
   }
 
@@ -163,6 +167,21 @@ class PgSource final : public Source {
   Result<Lsn> Prepare(bool has_checkpoint) {
     ASSIGN_OR_RETURN(control_, PgConnection::Connect(options_.connect));
     RETURN_IF_ERROR(CheckServer(*control_));
+    ConnectOptions replication = options_.connect;
+    replication.replication = true;
+    ASSIGN_OR_RETURN(replication_, PgConnection::Connect(replication));
+    PgResult identity(PQexec(replication_->raw(), "IDENTIFY_SYSTEM"));
+    if (PQresultStatus(identity.get()) != PGRES_TUPLES_OK || PQntuples(identity.get()) != 1) {
+      return ClassifyError(replication_->raw(), identity.get(), "IDENTIFY_SYSTEM");
+    }
+    system_id_ = PQgetvalue(identity.get(), 0, 0);
+    if (has_checkpoint && checkpoint_system_id_ != system_id_) {
+      return Status::FailedPrecondition(
+          "this stream's checkpoint was made on PostgreSQL server " + checkpoint_system_id_ +
+          ", but the source is server " + system_id_ +
+          " (rebuilt or replaced?): its positions mean nothing here. Resynchronise the "
+          "destination, then reset the position (replicad positions reset)");
+    }
     RETURN_IF_ERROR(EnsurePublication(*control_, options_.setup));
     ASSIGN_OR_RETURN(Lsn confirmed, EnsureSlot(*control_, options_.setup));
     if (has_checkpoint && confirmed > skip_until_) {
@@ -173,9 +192,6 @@ class PgSource final : public Source {
           ": something else consumed the slot, and the changes in between cannot be replayed. "
           "Resynchronise the destination, then reset the position (replicad positions reset)");
     }
-    ConnectOptions replication = options_.connect;
-    replication.replication = true;
-    ASSIGN_OR_RETURN(replication_, PgConnection::Connect(replication));
     const Lsn start = std::max(confirmed, skip_until_);
     const std::string command = "START_REPLICATION SLOT " + QuoteIdentifier(options_.setup.slot) +
                                 " LOGICAL " + pgoutput::FormatLsn(start) +
@@ -192,6 +208,8 @@ class PgSource final : public Source {
     return start;
   }
 
+  Position Encode(Lsn lsn) const { return EncodePosition({system_id_, lsn}); }
+
   Status EmitHeartbeat() {
     return control_->Execute("SELECT pg_logical_emit_message(true, 'replicad_heartbeat', '')")
         .status()
@@ -204,7 +222,7 @@ class PgSource final : public Source {
       received_ = std::max(received_, wal_end);
       if (!in_transaction_ && wal_end > offered_) {
         offered_ = wal_end;
-        out.checkpoint = EncodePosition(wal_end);
+        out.checkpoint = Encode(wal_end);
       }
       return message[17] != 0 ? SendStatus() : Status::Ok();
     }
@@ -220,6 +238,7 @@ class PgSource final : public Source {
     in_transaction_ = true;
     transaction_in_out_ = false;
     transaction_ = begin;
+    transaction_lsn_ = pgoutput::FormatLsn(begin.final_lsn);
     skip_transaction_ = begin.final_lsn < skip_until_;
     index_ = 0;
     return Status::Ok();
@@ -232,10 +251,10 @@ class PgSource final : public Source {
     }
     if (transaction_in_out_) {
       out.events.back().transaction_end = true;
-      out.events.back().position = EncodePosition(commit.end_lsn);
+      out.events.back().position = Encode(commit.end_lsn);
     }
     offered_ = std::max(offered_, commit.end_lsn);
-    out.checkpoint = EncodePosition(commit.end_lsn);
+    out.checkpoint = Encode(commit.end_lsn);
     last_heartbeat_ = Clock::now();
     return Status::Ok();
   }
@@ -285,12 +304,11 @@ class PgSource final : public Source {
     Event event;
     event.stream_id = options_.stream_id;
     event.operation = operation;
-    event.event_id = pgoutput::FormatLsn(transaction_.final_lsn) + ":" + std::to_string(index_++);
+    event.event_id = transaction_lsn_ + ":" + std::to_string(index_++);
     event.timestamp = FromPgTime(transaction_.commit_time);
     event.source = {"postgres", options_.connect.database, relation->second.schema,
                     relation->second.name};
-    event.metadata = {{"txid", transaction_.xid},
-                      {"commit_lsn", pgoutput::FormatLsn(transaction_.final_lsn)}};
+    event.metadata = {{"txid", transaction_.xid}, {"commit_lsn", transaction_lsn_}};
     const auto& columns = relation->second.columns;
     boost::json::object before;
     if (old_kind != 0) {
@@ -385,10 +403,13 @@ class PgSource final : public Source {
   std::unique_ptr<PgConnection> replication_;
   std::unordered_map<pgoutput::Oid, pgoutput::Relation> relations_;
   pgoutput::Begin transaction_;
+  std::string transaction_lsn_;  // its commit LSN, formatted once
   bool in_transaction_ = false;
   bool skip_transaction_ = false;
   bool transaction_in_out_ = false;  // the open transaction has events in the current read
   std::size_t index_ = 0;
+  std::string system_id_;             // of the server we stream from
+  std::string checkpoint_system_id_;  // of the server the checkpoint was made on
   Lsn skip_until_ = 0;  // transactions committed before this were checkpointed already
   Lsn received_ = 0;
   Lsn acked_ = 0;

@@ -7,7 +7,8 @@
 // and offers a checkpoint at every commit (and at keepalives between transactions, so an
 // idle or filtered stream still lets the slot advance). Ack reports the checkpointed LSN
 // as flushed: the server is never told more than what is checkpointed.
-// Positions are "pg1:<commit end LSN>".
+// Positions are "pg1:<server system identifier>:<commit end LSN>"; a checkpoint made on
+// another server (a rebuilt or replaced one) is refused rather than misread.
 
 #include <chrono>
 #include <memory>
@@ -27,8 +28,13 @@ struct PgSourceOptions {
 
 std::unique_ptr<Source> NewPgSource(Executor executor, PgSourceOptions options);
 
-Position EncodePosition(pgoutput::Lsn lsn);
+struct PgPosition {
+  std::string system_id;  // IDENTIFY_SYSTEM's systemid
+  pgoutput::Lsn lsn = 0;
+};
+
+Position EncodePosition(const PgPosition& position);
 // Corruption when the bytes are not a PostgreSQL position.
-Result<pgoutput::Lsn> DecodePosition(const Position& position);
+Result<PgPosition> DecodePosition(const Position& position);
 
 }  // namespace replicad::drivers::postgres

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 
+#include "drivers/postgres/pg_copy.h"
+
 namespace replicad::drivers::postgres {
 namespace {
 
@@ -44,6 +46,8 @@ class Parameters {
 };
 
 constexpr std::size_t kMaxRowsPerStatement = 1000;
+// From this many rows on, a run goes through COPY into a staging table.
+constexpr std::size_t kCopyMinRows = 32;
 constexpr std::size_t kMaxParameters = 65535;  // the protocol's limit per statement
 
 std::string Replace(std::string text, std::string_view from, std::string_view to) {
@@ -101,6 +105,25 @@ std::vector<std::string> PgWriter::WrittenColumns(const TableInfo& info, const E
   return columns;
 }
 
+// WrittenColumns(info, event) == columns, without building the list (this runs per row).
+bool PgWriter::WritesColumns(const TableInfo& info, const Event& event,
+                             const std::vector<std::string>& columns) {
+  std::size_t matched = 0;
+  for (const auto& [column, value] : event.after.get_object()) {
+    const bool unchanged = !event.unchanged_columns.empty() &&
+                           std::find(event.unchanged_columns.begin(), event.unchanged_columns.end(),
+                                     column) != event.unchanged_columns.end();
+    if (unchanged || !info.column_types.contains(column)) {
+      continue;
+    }
+    if (matched == columns.size() || columns[matched] != column) {
+      return false;
+    }
+    ++matched;
+  }
+  return matched == columns.size();
+}
+
 bool PgWriter::KeyChanged(const Event& event) const {
   if (options_.mode != WriteMode::kUpsert || event.operation != Operation::kUpdate ||
       !event.before.is_object()) {
@@ -136,6 +159,66 @@ Status PgWriter::DeleteRows(const std::string& table, std::span<const Event* con
       .status();
 }
 
+Result<std::string> PgWriter::StageTable(const std::string& table,
+                                         const std::vector<std::string>& columns) {
+  std::string key = table;
+  for (const std::string& column : columns) {
+    key += '\0' + column;
+  }
+  if (auto it = stages_.find(key); it != stages_.end()) {
+    return it->second;
+  }
+  std::string column_list;
+  for (const std::string& column : columns) {
+    column_list += (column_list.empty() ? "" : ", ") + QuoteIdentifier(column);
+  }
+  const std::string stage = "replicad_stage_" + std::to_string(stages_.size() + 1);
+  RETURN_IF_ERROR(connection_
+                      ->Execute("CREATE TEMP TABLE " + stage + " ON COMMIT DELETE ROWS AS SELECT " +
+                                column_list + " FROM " + table + " WITH NO DATA")
+                      .status());
+  stages_[key] = stage;
+  return stage;
+}
+
+Status PgWriter::CopyRows(const std::string& table, const TableInfo& info,
+                          const std::vector<std::string>& columns,
+                          std::span<const Event* const> rows, const std::string& on_conflict) {
+  std::vector<std::string> types;
+  std::string column_list;
+  for (const std::string& column : columns) {
+    types.push_back(info.column_types.at(column));
+    column_list += (column_list.empty() ? "" : ", ") + QuoteIdentifier(column);
+  }
+  ASSIGN_OR_RETURN(std::string data, CopyText(columns, types, rows));
+  if (on_conflict.empty()) {
+    return CopyIn(*connection_, table, column_list, data);
+  }
+  // New rows are the common case: COPY them straight in. Only a replay (the keys exist
+  // already) pays for the merge through a staging table.
+  const bool all_inserts = std::all_of(rows.begin(), rows.end(), [](const Event* row) {
+    return row->operation == Operation::kInsert || row->operation == Operation::kSnapshot;
+  });
+  if (all_inserts) {
+    RETURN_IF_ERROR(connection_->Execute("SAVEPOINT replicad_copy").status());
+    Status copied = CopyIn(*connection_, table, column_list, data);
+    if (copied.ok()) {
+      return connection_->Execute("RELEASE SAVEPOINT replicad_copy").status();
+    }
+    if (copied.message().find("SQLSTATE 23505") == std::string::npos) {
+      return copied;
+    }
+    RETURN_IF_ERROR(connection_->Execute("ROLLBACK TO SAVEPOINT replicad_copy").status());
+  }
+  ASSIGN_OR_RETURN(std::string stage, StageTable(table, columns));
+  RETURN_IF_ERROR(CopyIn(*connection_, stage, column_list, data));
+  RETURN_IF_ERROR(connection_
+                      ->Execute("INSERT INTO " + table + " (" + column_list + ") SELECT " +
+                                column_list + " FROM " + stage + on_conflict)
+                      .status());
+  return connection_->Execute("TRUNCATE " + stage).status();
+}
+
 Status PgWriter::UpsertRows(const std::string& table, const TableInfo& info,
                             const std::vector<std::string>& columns,
                             std::span<const Event* const> rows) {
@@ -158,16 +241,22 @@ Status PgWriter::UpsertRows(const std::string& table, const TableInfo& info,
     }
     values += (values.empty() ? "(" : ", (") + tuple + ")";
   }
-  std::string sql = "INSERT INTO " + table + " (" + column_list + ") VALUES " + values;
+  std::string on_conflict;
   if (options_.mode == WriteMode::kUpsert && !key.empty()) {
     std::string conflict;
     for (const auto& [column, value] : key) {
       conflict += (conflict.empty() ? "" : ", ") + QuoteIdentifier(column);
     }
-    sql += " ON CONFLICT (" + conflict + ") DO " +
-           (updates.empty() ? std::string("NOTHING") : "UPDATE SET " + updates);
+    on_conflict = " ON CONFLICT (" + conflict + ") DO " +
+                  (updates.empty() ? std::string("NOTHING") : "UPDATE SET " + updates);
   }
-  return connection_->Execute(sql, parameters.Pointers()).status();
+  if (rows.size() >= kCopyMinRows) {
+    return CopyRows(table, info, columns, rows, on_conflict);
+  }
+  return connection_
+      ->Execute("INSERT INTO " + table + " (" + column_list + ") VALUES " + values + on_conflict,
+                parameters.Pointers())
+      .status();
 }
 
 // A key change is an UPDATE of the old row, which keeps the columns the source did not send
@@ -259,7 +348,7 @@ Result<std::size_t> PgWriter::ApplyRun(std::span<const Event> events, bool group
   for (const Event& event : events) {
     if (rows.size() == max_rows || event.operation == Operation::kDelete ||
         event.operation == Operation::kTruncate || !same_table(event) || !same_key_columns(event) ||
-        !event.after.is_object() || KeyChanged(event) || WrittenColumns(*info, event) != columns) {
+        !event.after.is_object() || KeyChanged(event) || !WritesColumns(*info, event, columns)) {
       break;
     }
     ++consumed;
@@ -307,6 +396,7 @@ WriteResult PgWriter::Write(std::span<const Event> events) {
     if (!result.status.ok()) {
       (void)connection_->Execute("ROLLBACK");
       tables_.clear();  // the failure may have been a schema change
+      stages_.clear();  // staging tables made in the transaction are gone
       if (grouped && result.status.code() == StatusCode::kDataError) {
         continue;  // find the offending event one change at a time
       }

@@ -11,7 +11,8 @@
 // a plain INSERT and deletes/truncates are skipped.
 //
 // Runs of consecutive changes to one table become multi-row statements (one INSERT ... ON
-// CONFLICT for up to 1000 rows, one DELETE for a run of deletes); repeated changes to a key
+// CONFLICT for a few rows; COPY into a staging table merged with one INSERT ... SELECT ... ON
+// CONFLICT for up to 1000; one DELETE for a run of deletes); repeated changes to a key
 // inside a run are compacted to the last one, which leaves the same table. If such a
 // statement hits bad data, the batch is replayed one change at a time to find the event.
 
@@ -49,6 +50,8 @@ class PgWriter {
 
   // Columns of `event.after` the target has and the source sent.
   static std::vector<std::string> WrittenColumns(const TableInfo& info, const Event& event);
+  static bool WritesColumns(const TableInfo& info, const Event& event,
+                            const std::vector<std::string>& columns);
 
   Result<const TableInfo*> Describe(const std::string& table);
   WriteResult WriteGrouped(std::span<const Event> events);
@@ -60,11 +63,18 @@ class PgWriter {
                     const std::vector<std::string>& columns, std::span<const Event* const> rows);
   Status DeleteRows(const std::string& table, std::span<const Event* const> rows);
   Status MoveRow(const std::string& table, const TableInfo& info, const Event& event);
+  // COPY into the table (no conflict clause), or into a staging table merged with it.
+  Status CopyRows(const std::string& table, const TableInfo& info,
+                  const std::vector<std::string>& columns, std::span<const Event* const> rows,
+                  const std::string& on_conflict);
+  // A temporary table with the target's types for `columns`, made once per connection.
+  Result<std::string> StageTable(const std::string& table, const std::vector<std::string>& columns);
   bool KeyChanged(const Event& event) const;
 
   std::unique_ptr<PgConnection> connection_;
   WriterOptions options_;
   std::map<std::string, TableInfo> tables_;
+  std::map<std::string, std::string> stages_;  // table + columns -> staging table
 };
 
 }  // namespace replicad::drivers::postgres

@@ -57,3 +57,24 @@ TEST_CASE("default slot names are valid and distinct for distinct stream ids") {
 
 }  // namespace
 }  // namespace replicad::drivers::postgres
+
+#include "drivers/postgres/pg_source.h"
+
+namespace replicad::drivers::postgres {
+namespace {
+
+TEST_CASE("PostgreSQL positions name the server and the LSN; the format is fixed") {
+  const Position position = EncodePosition({"7304948651402573861", 0x16B3790});
+  CHECK(position.bytes == "pg1:7304948651402573861:0/16B3790");  // stored format: never change
+  Result<PgPosition> decoded = DecodePosition(position);
+  REQUIRE(decoded.ok());
+  CHECK(decoded->system_id == "7304948651402573861");
+  CHECK(decoded->lsn == 0x16B3790);
+  for (const char* bad : {"", "pg1:", "pg1:0/16B3790", "pg1:x:0/1", "pg2:1:0/1", "mysql:1:0/1"}) {
+    INFO(bad);
+    CHECK(DecodePosition(Position{bad}).status().code() == StatusCode::kCorruption);
+  }
+}
+
+}  // namespace
+}  // namespace replicad::drivers::postgres

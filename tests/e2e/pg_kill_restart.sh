@@ -73,7 +73,7 @@ load_pid=$!
 
 lsn_of_checkpoint() {
   "$replicad" positions show e2e-kill --data-dir "$work/data" 2>/dev/null |
-    sed -n 's/^  position:    pg1:\(.*\)$/\1/p' | head -n 1
+    sed -n 's/^  position:    pg1:[0-9]*:\(.*\)$/\1/p' | head -n 1
 }
 check_slot_behind_checkpoint() {
   local checkpoint confirmed ok

@@ -82,6 +82,56 @@ TEST_CASE_METHOD(Fixture, "inserts, updates and deletes land by key; replay chan
   CHECK(Rows(*admin, "writer_test") == expected);
 }
 
+TEST_CASE_METHOD(Fixture, "a large run (COPY and merge) stores exactly what small runs store") {
+  auto batch = [](int first, int count) {
+    std::vector<Event> events;
+    for (int id = first; id < first + count; ++id) {
+      const std::string key = "{\"id\":" + std::to_string(id) + "}";
+      const std::string row =
+          "{\"id\":" + std::to_string(id) +
+          R"(,"name":"tab\there, newline\nthere, backslash \\ and \"quotes\" é","raw":"AP8QXA==",)"
+          R"("doc":{"k":[1,"x\ty"]},"amount":"12345678901234567890.125","at":"2026-11-22T06:00:00Z",)"
+          R"("flag":false,"qty":)" +
+          (id % 3 == 0 ? std::string("null") : std::to_string(id)) + "}";
+      events.push_back(Change(Operation::kInsert, key.c_str(), row.c_str()));
+    }
+    return events;
+  };
+  PgWriter writer(Connect(), {});
+  REQUIRE(writer.Write(batch(1, 10)).status.ok());     // VALUES statements
+  REQUIRE(writer.Write(batch(101, 500)).status.ok());  // COPY into a stage, then merge
+  REQUIRE(writer.Write(batch(101, 500)).status.ok());  // replayed: the merge upserts
+  Result<PgResult> distinct = admin->Execute(
+      "SELECT count(*), count(DISTINCT (name, raw, doc, amount, at, flag)) FROM writer_test");
+  REQUIRE(distinct.ok());
+  CHECK(std::string(PQgetvalue(distinct->get(), 0, 0)) == "510");
+  CHECK(std::string(PQgetvalue(distinct->get(), 0, 1)) == "1");  // same values either way
+  Result<PgResult> sample = admin->Execute(
+      "SELECT name, encode(raw, 'hex'), doc::text, qty FROM writer_test WHERE id IN (3, 303) "
+      "ORDER BY id");
+  REQUIRE(sample.ok());
+  CHECK(std::string(PQgetvalue(sample->get(), 0, 0)) ==
+        "tab\there, newline\nthere, backslash \\ and \"quotes\" é");
+  CHECK(std::string(PQgetvalue(sample->get(), 1, 1)) == "00ff105c");
+  CHECK(std::string(PQgetvalue(sample->get(), 1, 2)) == "{\"k\": [1, \"x\\ty\"]}");
+  CHECK(PQgetisnull(sample->get(), 1, 3) == 1);  // 303 % 3 == 0
+}
+
+TEST_CASE_METHOD(Fixture, "a bad row inside a COPY run is still found by index") {
+  std::vector<Event> events;
+  for (int id = 1; id <= 100; ++id) {
+    const std::string key = "{\"id\":" + std::to_string(id) + "}";
+    const std::string row =
+        "{\"id\":" + std::to_string(id) + ",\"qty\":" + std::to_string(id == 77 ? -1 : id) + "}";
+    events.push_back(Change(Operation::kInsert, key.c_str(), row.c_str()));
+  }
+  PgWriter writer(Connect(), {});
+  WriteResult result = writer.Write(events);
+  CHECK(result.written == 76);
+  CHECK(result.status.code() == StatusCode::kDataError);
+  CHECK(Rows(*admin, "writer_test").empty());
+}
+
 TEST_CASE_METHOD(Fixture, "unchanged columns are left untouched, never set to NULL") {
   PgWriter writer(Connect(), {});
   REQUIRE(writer

@@ -16,5 +16,18 @@ TEST_CASE("base64 follows RFC 4648's test vectors") {
   CHECK(Base64Encode(std::string("\x00\xff\x10", 3)) == "AP8Q");
 }
 
+TEST_CASE("base64 decodes what it encodes and rejects what is not base64") {
+  for (const char* text : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
+    CHECK(Base64Decode(Base64Encode(text)) == std::string(text));
+  }
+  std::string all;
+  for (int c = 0; c < 256; ++c) {
+    all += static_cast<char>(c);
+  }
+  CHECK(Base64Decode(Base64Encode(all)) == all);
+  CHECK_FALSE(Base64Decode("abc"));
+  CHECK_FALSE(Base64Decode("ab!d"));
+}
+
 }  // namespace
 }  // namespace replicad

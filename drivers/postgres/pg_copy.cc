@@ -1,0 +1,112 @@
+#include "drivers/postgres/pg_copy.h"
+
+#include <libpq-fe.h>
+
+#include <boost/json/serialize.hpp>
+
+#include "streams/core/base64.h"
+
+namespace replicad::drivers::postgres {
+namespace {
+
+void AppendEscaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+Status AppendValue(std::string& out, const boost::json::value& value, const std::string& type) {
+  switch (value.kind()) {
+    case boost::json::kind::null:
+      out += "\\N";
+      return Status::Ok();
+    case boost::json::kind::string: {
+      const boost::json::string& text = value.get_string();
+      if (type != "bytea") {
+        AppendEscaped(out, text);
+        return Status::Ok();
+      }
+      const std::optional<std::string> bytes = Base64Decode(text);
+      if (!bytes) {
+        return Status::DataError("a bytea value is not base64");
+      }
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\\\x";
+      for (unsigned char c : *bytes) {
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      }
+      return Status::Ok();
+    }
+    case boost::json::kind::bool_:
+      out += value.get_bool() ? "true" : "false";
+      return Status::Ok();
+    default:
+      AppendEscaped(out, boost::json::serialize(value));
+      return Status::Ok();
+  }
+}
+
+}  // namespace
+
+Result<std::string> CopyText(const std::vector<std::string>& columns,
+                             const std::vector<std::string>& types,
+                             std::span<const Event* const> rows) {
+  std::string out;
+  out.reserve(rows.size() * columns.size() * 16);
+  for (const Event* row : rows) {
+    const boost::json::object& after = row->after.get_object();
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i > 0) {
+        out += '\t';
+      }
+      RETURN_IF_ERROR(AppendValue(out, after.at(columns[i]), types[i]));
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+Status CopyIn(PgConnection& connection, const std::string& table, const std::string& column_list,
+              std::string_view data) {
+  PGconn* raw = connection.raw();
+  const std::string sql = "COPY " + table + " (" + column_list + ") FROM STDIN";
+  PgResult started(PQexec(raw, sql.c_str()));
+  if (PQresultStatus(started.get()) != PGRES_COPY_IN) {
+    return ClassifyError(raw, started.get(), "PostgreSQL COPY");
+  }
+  constexpr std::size_t kChunk = 1 << 20;
+  bool sent = true;
+  for (std::size_t offset = 0; offset < data.size() && sent; offset += kChunk) {
+    const std::string_view chunk = data.substr(offset, kChunk);
+    sent = PQputCopyData(raw, chunk.data(), static_cast<int>(chunk.size())) == 1;
+  }
+  if (!sent || PQputCopyEnd(raw, nullptr) != 1) {
+    return ClassifyError(raw, nullptr, "PostgreSQL COPY");
+  }
+  Status status;
+  while (PGresult* result = PQgetResult(raw)) {
+    PgResult owned(result);
+    if (status.ok() && PQresultStatus(result) != PGRES_COMMAND_OK) {
+      status = ClassifyError(raw, result, "PostgreSQL COPY");
+    }
+  }
+  return status;
+}
+
+}  // namespace replicad::drivers::postgres
