@@ -304,10 +304,10 @@ void CheckRetryPolicy(const Node& stream, Diagnostics& diagnostics) {
   }
 }
 
-void CheckDeadLetterDestination(const Node& transformation,
+void CheckDeadLetterDestination(const Node& owner,
                                 const std::set<std::string, std::less<>>& stream_ids,
                                 Diagnostics& diagnostics) {
-  const Node* handling = transformation.Find("error_handling");
+  const Node* handling = owner.Find("error_handling");
   if (handling == nullptr || handling->GetScalar("on_error") != "dead_letter") {
     return;
   }
@@ -351,6 +351,7 @@ void CheckConsistency(const Node& root, const Catalog& catalog, Diagnostics& dia
       }
     }
     CheckRetryPolicy(stream, diagnostics);
+    CheckDeadLetterDestination(stream, stream_ids, diagnostics);
     tables.push_back(CheckStreamEndpoints(stream, catalog, diagnostics));
   }
   CheckCycles(tables, diagnostics);

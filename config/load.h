@@ -4,6 +4,7 @@
 // keys, types, ranges, defaults) → consistency rules → typed model. Every problem is
 // collected; a config is returned only when there are none.
 
+#include <boost/json/value.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,9 @@ std::optional<Config> LoadConfigFile(const std::string& path, const Catalog& cat
 // The effective config as YAML: defaults filled in (commented "# default"), every secret,
 // interpolated value and connection-string password shown as ***.
 std::string PrintEffective(const Node& tree);
+
+// The same as JSON (scalars as strings), masked alike: for the HTTP API.
+boost::json::value MaskedJson(const Node& tree);
 
 // The Markdown config reference, generated from the schema and the catalog.
 std::string ConfigReference(const Catalog& catalog);

@@ -56,6 +56,16 @@ OnError ParseOnError(std::string_view text) {
   return OnError::kFailStream;
 }
 
+ErrorHandlingConfig ErrorHandling(const Node& handling) {
+  ErrorHandlingConfig config;
+  config.on_error = ParseOnError(handling.GetScalar("on_error"));
+  config.dead_letter_destination = String(handling, "dead_letter_destination");
+  config.max_retries = Int(handling, "max_retries");
+  config.retry_delay = DurationOf(handling, "retry_delay");
+  config.max_dead_letters_per_minute = Int(handling, "max_dead_letters_per_minute");
+  return config;
+}
+
 }  // namespace
 
 const StreamConfig* Config::FindStream(std::string_view id) const {
@@ -100,12 +110,7 @@ Config BuildModel(Node tree, std::string file) {
     transformation.name = String(item, "name");
     transformation.type = String(item, "type");
     transformation.specification = Child(item, "specification");
-    const Node& handling = Child(item, "error_handling");
-    transformation.error_handling.on_error = ParseOnError(handling.GetScalar("on_error"));
-    transformation.error_handling.dead_letter_destination =
-        String(handling, "dead_letter_destination");
-    transformation.error_handling.max_retries = Int(handling, "max_retries");
-    transformation.error_handling.retry_delay = DurationOf(handling, "retry_delay");
+    transformation.error_handling = ErrorHandling(Child(item, "error_handling"));
     config.transformations.push_back(std::move(transformation));
   }
 
@@ -125,6 +130,7 @@ Config BuildModel(Node tree, std::string file) {
     stream.retry_policy.backoff_multiplier =
         ParseDouble(retry.GetScalar("backoff_multiplier")).value_or(0);
     stream.retry_policy.permanent_error_codes = Strings(retry.Find("permanent_error_codes"));
+    stream.error_handling = ErrorHandling(Child(item, "error_handling"));
     stream.tree = &item;
     config.streams.push_back(std::move(stream));
   }

@@ -38,6 +38,7 @@ struct ErrorHandlingConfig {
   std::string dead_letter_destination;
   int max_retries = 0;
   Duration retry_delay{};
+  int max_dead_letters_per_minute = 0;  // 0: no limit
 };
 
 struct TransformationConfig {
@@ -74,6 +75,7 @@ struct StreamConfig {
   EndpointConfig destination;
   std::string transformation_id;
   RetryPolicyConfig retry_policy;
+  ErrorHandlingConfig error_handling;  // for events the destination rejects as bad data
   const Node* tree = nullptr;  // this stream's subtree in Config::tree (for diffs and printing)
 };
 

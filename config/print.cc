@@ -41,6 +41,37 @@ void Emit(YAML::Emitter& out, const Node& node) {
   }
 }
 
+}  // namespace
+
+boost::json::value MaskedJson(const Node& node) {
+  switch (node.kind) {
+    case Node::Kind::kNull:
+      return nullptr;
+    case Node::Kind::kScalar:
+      if (node.secret || node.interpolated) {
+        return boost::json::string(kMasked);
+      }
+      return boost::json::string(RedactCredentials(node.scalar));
+    case Node::Kind::kMap: {
+      boost::json::object object;
+      for (const MapEntry& entry : node.entries) {
+        object[entry.key] = MaskedJson(entry.value);
+      }
+      return object;
+    }
+    case Node::Kind::kSequence: {
+      boost::json::array array;
+      for (const Node& item : node.items) {
+        array.push_back(MaskedJson(item));
+      }
+      return array;
+    }
+  }
+  return nullptr;
+}
+
+namespace {
+
 std::string Join(const std::vector<std::string_view>& names, std::string_view separator) {
   std::string out;
   for (std::string_view name : names) {

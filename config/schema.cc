@@ -135,30 +135,53 @@ const Section& CertificateSection() {
   return section;
 }
 
+// The same keys serve a transformation's failures and a stream's rejected writes; only the
+// defaults differ.
+std::vector<KeySpec> ErrorHandlingKeys(std::string_view on_error_default,
+                                       std::string_view destination_default) {
+  return {
+      {.name = "on_error",
+       .type = VT::kEnum,
+       .default_value = on_error_default,
+       .doc = "skip: drop and count; retry: try again; fail_stream: stop the stream; "
+              "dead_letter: store the event and go on.",
+       .choices = {"skip", "retry", "fail_stream", "dead_letter"}},
+      {.name = "dead_letter_destination",
+       .default_value = destination_default,
+       .doc = "`local` (RocksDB in data_dir) or the id of a stream whose destination receives "
+              "dead letters; required with on_error: dead_letter."},
+      {.name = "max_retries",
+       .type = VT::kInt,
+       .default_value = "3",
+       .doc = "Attempts after the first, with on_error: retry; then the stream fails.",
+       .min = 0},
+      {.name = "retry_delay",
+       .type = VT::kDuration,
+       .default_value = "500ms",
+       .doc = "Pause between those attempts."},
+      {.name = "max_dead_letters_per_minute",
+       .type = VT::kInt,
+       .default_value = "0",
+       .doc = "Fail the stream when more events than this are dead-lettered within a minute "
+              "(0: never).",
+       .min = 0},
+  };
+}
+
 const Section& ErrorHandlingSection() {
+  static const Section section{"transformations[].error_handling",
+                               "What happens when the transformation fails on an event.",
+                               ErrorHandlingKeys("fail_stream", "")};
+  return section;
+}
+
+const Section& StreamErrorHandlingSection() {
   static const Section section{
-      "transformations[].error_handling",
-      "What happens when the transformation fails on an event.",
-      {
-          {.name = "on_error",
-           .type = VT::kEnum,
-           .default_value = "fail_stream",
-           .doc = "skip: drop and count; retry: try again; fail_stream: stop the stream; "
-                  "dead_letter: store the event and go on.",
-           .choices = {"skip", "retry", "fail_stream", "dead_letter"}},
-          {.name = "dead_letter_destination",
-           .doc = "`local` (RocksDB) or the id of a stream whose destination receives dead "
-                  "letters; required with on_error: dead_letter."},
-          {.name = "max_retries",
-           .type = VT::kInt,
-           .default_value = "3",
-           .doc = "Attempts after the first, with on_error: retry.",
-           .min = 0},
-          {.name = "retry_delay",
-           .type = VT::kDuration,
-           .default_value = "500ms",
-           .doc = "Pause between those attempts."},
-      }};
+      "streams[].error_handling",
+      "What happens to an event the destination rejects as bad data (a constraint violation, "
+      "an invalid value, or an error code in `retry_policy.permanent_error_codes`); the other "
+      "events of its batch are written.",
+      ErrorHandlingKeys("dead_letter", "local")};
   return section;
 }
 
@@ -291,6 +314,10 @@ const Section& StreamSection() {
            .type = VT::kSection,
            .doc = "Retries.",
            .section = &RetryPolicySection()},
+          {.name = "error_handling",
+           .type = VT::kSection,
+           .doc = "Bad data.",
+           .section = &StreamErrorHandlingSection()},
       }};
   return section;
 }

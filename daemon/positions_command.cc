@@ -11,15 +11,6 @@
 namespace replicad::daemon {
 namespace {
 
-std::string FormatTime(std::chrono::system_clock::time_point time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
-
 // Positions are the driver's bytes; show them as text when they are text.
 std::string FormatPosition(const Position& position) {
   bool printable = true;
@@ -115,16 +106,10 @@ int RunPositions(const Args& args) {
     return UsageError(command,
                       needs_id ? action + " needs a stream id" : "list takes no stream id");
   }
-  std::string data_dir = args.Get("data-dir");
-  if (data_dir.empty() == !args.Has("config")) {
-    return UsageError(command, "give exactly one of --data-dir DIR or --config FILE");
-  }
-  if (data_dir.empty()) {
-    std::optional<config::Config> config = LoadConfigOrReport(args.Get("config"));
-    if (!config) {
-      return kExitInvalid;
-    }
-    data_dir = config->service.data_dir;
+  int exit_code = kExitOk;
+  const std::optional<std::string> data_dir = ResolveDataDir(command, args, exit_code);
+  if (!data_dir) {
+    return exit_code;
   }
   std::size_t history = 10;
   if (args.Has("history")) {
@@ -142,8 +127,8 @@ int RunPositions(const Args& args) {
   }
   // Reading works beside a running daemon; a reset needs the store to itself.
   Result<std::unique_ptr<positions::PositionStore>> store =
-      action == "reset" ? positions::OpenRocksDbStore(data_dir)
-                        : positions::OpenRocksDbStoreReadOnly(data_dir);
+      action == "reset" ? positions::OpenRocksDbStore(*data_dir)
+                        : positions::OpenRocksDbStoreReadOnly(*data_dir);
   if (!store.ok()) {
     return Fail(store.status());
   }
@@ -161,6 +146,32 @@ int RunPositions(const Args& args) {
 }
 
 }  // namespace
+
+std::string FormatTime(std::chrono::system_clock::time_point time) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+std::optional<std::string> ResolveDataDir(const Command& command, const Args& args,
+                                          int& exit_code) {
+  if (args.Has("data-dir") == args.Has("config")) {
+    exit_code = UsageError(command, "give exactly one of --data-dir DIR or --config FILE");
+    return std::nullopt;
+  }
+  if (args.Has("data-dir")) {
+    return args.Get("data-dir");
+  }
+  std::optional<config::Config> config = LoadConfigOrReport(args.Get("config"));
+  if (!config) {
+    exit_code = kExitInvalid;
+    return std::nullopt;
+  }
+  return config->service.data_dir;
+}
 
 Command PositionsCommand() {
   return Command{

@@ -5,55 +5,20 @@
 #include <mutex>
 
 #include "positions/checkpoint_codec.h"
-#include "positions/store.h"
+#include "positions/data_dir.h"
+#include "positions/rocksdb_handle.h"
 
 namespace replicad::positions {
+
 namespace {
-
-// Column families: the current position per stream, the checkpoint history per stream, and
-// dead letters (written by streams/dead_letter).
-constexpr const char* kPositions = "positions";
-constexpr const char* kHistory = "history";
-constexpr const char* kDeadLetters = "dead_letters";
-
-// History keys sort by stream, then by sequence: "<stream>\0<big-endian u64>".
-std::string HistoryKey(std::string_view stream, std::uint64_t sequence) {
-  std::string key(stream);
-  key += '\0';
-  for (int shift = 56; shift >= 0; shift -= 8) {
-    key += static_cast<char>((sequence >> shift) & 0xFF);
-  }
-  return key;
-}
-
-std::string HistoryPrefix(std::string_view stream) { return std::string(stream) + '\0'; }
-
-Status FromRocks(const rocksdb::Status& status, std::string_view context) {
-  if (status.ok()) {
-    return Status::Ok();
-  }
-  std::string message = std::string(context) + ": " + status.ToString();
-  if (status.IsCorruption()) {
-    return Status::Corruption(std::move(message));
-  }
-  return Status::Internal(std::move(message));
-}
 
 class RocksDbStore final : public PositionStore {
  public:
-  RocksDbStore(std::string directory, StoreOptions options, std::unique_ptr<rocksdb::DB> db,
-               std::vector<rocksdb::ColumnFamilyHandle*> handles)
-      : directory_(std::move(directory)),
-        options_(options),
-        db_(std::move(db)),
-        handles_(handles) {}
-
-  ~RocksDbStore() override {
-    for (rocksdb::ColumnFamilyHandle* handle : handles_) {
-      (void)db_->DestroyColumnFamilyHandle(handle);
-    }
-    (void)db_->Close();
-  }
+  RocksDbStore(std::shared_ptr<RocksDbHandle> handle, StoreOptions options)
+      : handle_(std::move(handle)),
+        db_(&handle_->db()),
+        directory_(handle_->directory()),
+        options_(options) {}
 
   Result<std::optional<Checkpoint>> Load(std::string_view stream) override {
     std::string value;
@@ -78,10 +43,10 @@ class RocksDbStore final : public PositionStore {
     const std::string record = EncodeCheckpoint(checkpoint);
     rocksdb::WriteBatch batch;
     batch.Put(Positions(), rocksdb::Slice(stream.data(), stream.size()), record);
-    batch.Put(History(), HistoryKey(stream, checkpoint.sequence), record);
+    batch.Put(History(), StreamKey(stream, checkpoint.sequence), record);
     if (checkpoint.sequence > options_.history_limit) {
-      batch.DeleteRange(History(), HistoryKey(stream, 0),
-                        HistoryKey(stream, checkpoint.sequence - options_.history_limit + 1));
+      batch.DeleteRange(History(), StreamKey(stream, 0),
+                        StreamKey(stream, checkpoint.sequence - options_.history_limit + 1));
     }
     rocksdb::WriteOptions write_options;
     write_options.sync = true;
@@ -92,9 +57,9 @@ class RocksDbStore final : public PositionStore {
 
   Result<std::vector<Checkpoint>> History(std::string_view stream, std::size_t limit) override {
     std::vector<Checkpoint> history;
-    const std::string prefix = HistoryPrefix(stream);
+    const std::string prefix = StreamPrefix(stream);
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, History()));
-    for (it->SeekForPrev(HistoryKey(stream, UINT64_MAX));
+    for (it->SeekForPrev(StreamKey(stream, UINT64_MAX));
          it->Valid() && it->key().starts_with(prefix) && history.size() < limit; it->Prev()) {
       Result<Checkpoint> checkpoint = DecodeCheckpoint(it->value().ToStringView());
       if (!checkpoint.ok()) {
@@ -131,23 +96,18 @@ class RocksDbStore final : public PositionStore {
   }
 
  private:
-  rocksdb::ColumnFamilyHandle* Positions() const { return handles_[1]; }
-  rocksdb::ColumnFamilyHandle* History() const { return handles_[2]; }
+  rocksdb::ColumnFamilyHandle* Positions() const { return handle_->positions(); }
+  rocksdb::ColumnFamilyHandle* History() const { return handle_->history(); }
 
   // Sequences continue across Reset, so history entries are never overwritten.
   Result<std::uint64_t> LastSequence(std::string_view stream) {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, History()));
-    it->SeekForPrev(HistoryKey(stream, UINT64_MAX));
-    if (!it->Valid() || !it->key().starts_with(HistoryPrefix(stream))) {
+    it->SeekForPrev(StreamKey(stream, UINT64_MAX));
+    if (!it->Valid() || !it->key().starts_with(StreamPrefix(stream))) {
       RETURN_IF_ERROR(FromRocks(it->status(), "reading checkpoint history"));
       return std::uint64_t{0};
     }
-    std::uint64_t sequence = 0;
-    const rocksdb::Slice key = it->key();
-    for (std::size_t i = key.size() - 8; i < key.size(); ++i) {
-      sequence = (sequence << 8) | static_cast<std::uint8_t>(key[i]);
-    }
-    return sequence;
+    return StreamKeyNumber(it->key().ToStringView());
   }
 
   Status CorruptionAdvice(std::string_view stream, const Status& cause) const {
@@ -160,55 +120,41 @@ class RocksDbStore final : public PositionStore {
         directory_ + " --yes`");
   }
 
+  const std::shared_ptr<RocksDbHandle> handle_;
+  rocksdb::DB* const db_;
   const std::string directory_;
   const StoreOptions options_;
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::mutex commit_mutex_;
 };
 
-Result<std::unique_ptr<PositionStore>> Open(const std::string& directory, StoreOptions options,
-                                            bool read_only) {
-  rocksdb::DBOptions db_options;
-  db_options.create_if_missing = !read_only;
-  db_options.create_missing_column_families = !read_only;
-  db_options.keep_log_file_num = 3;
-  db_options.max_log_file_size = 4 << 20;
-  const std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-      {rocksdb::kDefaultColumnFamilyName, {}},
-      {kPositions, {}},
-      {kHistory, {}},
-      {kDeadLetters, {}}};
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  const rocksdb::Status status =
-      read_only ? rocksdb::DB::OpenForReadOnly(db_options, directory, families, &handles, &db)
-                : rocksdb::DB::Open(db_options, directory, families, &handles, &db);
-  if (!status.ok()) {
-    const std::string text = status.ToString();
-    if (read_only && (status.IsPathNotFound() || text.find("No such file") != std::string::npos ||
-                      text.find("does not exist") != std::string::npos)) {
-      return Status::NotFound("no position store in " + directory);
-    }
-    if (status.IsIOError() && text.find("lock") != std::string::npos) {
-      return Status::FailedPrecondition("data dir " + directory +
-                                        " is in use by another replicad process (" + text + ")");
-    }
-    return FromRocks(status, "opening the position store in " + directory);
-  }
-  return std::unique_ptr<PositionStore>(
-      new RocksDbStore(directory, options, std::unique_ptr<rocksdb::DB>(db), std::move(handles)));
+Result<DataDir> Open(const std::string& directory, StoreOptions options, bool read_only) {
+  ASSIGN_OR_RETURN(std::shared_ptr<RocksDbHandle> handle,
+                   RocksDbHandle::Open(directory, read_only));
+  DataDir data_dir;
+  data_dir.positions = std::make_unique<RocksDbStore>(handle, options);
+  data_dir.dead_letters = NewRocksDbDeadLetterStore(std::move(handle));
+  return data_dir;
 }
 
 }  // namespace
 
-Result<std::unique_ptr<PositionStore>> OpenRocksDbStore(const std::string& directory,
-                                                        StoreOptions options) {
+Result<DataDir> OpenDataDir(const std::string& directory, StoreOptions options) {
   return Open(directory, options, false);
 }
 
-Result<std::unique_ptr<PositionStore>> OpenRocksDbStoreReadOnly(const std::string& directory) {
+Result<DataDir> OpenDataDirReadOnly(const std::string& directory) {
   return Open(directory, {}, true);
+}
+
+Result<std::unique_ptr<PositionStore>> OpenRocksDbStore(const std::string& directory,
+                                                        StoreOptions options) {
+  ASSIGN_OR_RETURN(DataDir data_dir, Open(directory, options, false));
+  return std::move(data_dir.positions);
+}
+
+Result<std::unique_ptr<PositionStore>> OpenRocksDbStoreReadOnly(const std::string& directory) {
+  ASSIGN_OR_RETURN(DataDir data_dir, Open(directory, {}, true));
+  return std::move(data_dir.positions);
 }
 
 }  // namespace replicad::positions

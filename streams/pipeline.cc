@@ -10,22 +10,6 @@
 
 namespace replicad::streams {
 
-std::string_view StreamStateName(StreamState state) {
-  switch (state) {
-    case StreamState::kStarting:
-      return "starting";
-    case StreamState::kRunning:
-      return "running";
-    case StreamState::kRetrying:
-      return "retrying";
-    case StreamState::kFailed:
-      return "failed";
-    case StreamState::kStopped:
-      return "stopped";
-  }
-  return "unknown";
-}
-
 namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
 
@@ -50,7 +34,42 @@ Pipeline::Pipeline(Executor strand, std::unique_ptr<drivers::Source> source,
       store_(store),
       options_(std::move(options)),
       metrics_(std::move(metrics)),
-      backoff_(options_.retry) {}
+      backoff_(options_.retry),
+      dead_letters_(options_.stream_id, options_.bad_data.max_dead_letters_per_minute,
+                    options_.dead_letters) {}
+
+void Pipeline::Stop() {
+  stopping_ = true;
+  asio::post(strand_, [this] {
+    if (sleep_timer_) {
+      sleep_timer_->cancel();
+    }
+  });
+}
+
+std::string Pipeline::last_error() const {
+  std::lock_guard<std::mutex> lock(error_mutex_);
+  return last_error_;
+}
+
+std::string Pipeline::position() const {
+  std::lock_guard<std::mutex> lock(error_mutex_);
+  return position_text_;
+}
+
+void Pipeline::SetError(const Status& status) {
+  std::lock_guard<std::mutex> lock(error_mutex_);
+  last_error_ = status.ok() ? "" : status.ToString();
+}
+
+Status Pipeline::Classify(Status status) const {
+  const std::vector<std::string>& permanent = options_.retry.permanent_error_codes;
+  if (!status.native_code().empty() && status.code() != StatusCode::kDataError &&
+      std::find(permanent.begin(), permanent.end(), status.native_code()) != permanent.end()) {
+    return Status(StatusCode::kDataError, status.message()).WithNativeCode(status.native_code());
+  }
+  return status;
+}
 
 void Pipeline::SetState(StreamState state) {
   state_ = state;
@@ -60,8 +79,12 @@ void Pipeline::SetState(StreamState state) {
 }
 
 Task<void> Pipeline::Sleep(std::chrono::milliseconds duration) {
-  boost::asio::steady_timer timer(strand_, duration);
-  co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+  if (stopping_) {
+    co_return;
+  }
+  sleep_timer_.emplace(strand_, duration);
+  co_await sleep_timer_->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+  sleep_timer_.reset();
 }
 
 Task<Status> Pipeline::OpenAll() {
@@ -72,6 +95,10 @@ Task<Status> Pipeline::OpenAll() {
   }
   if (*stored) {
     checkpoint_ = (*stored)->position;
+    {
+      std::lock_guard<std::mutex> lock(error_mutex_);
+      position_text_ = checkpoint_->bytes;
+    }
     events_written_ = (*stored)->event_count;
   }
   if (Status opened = co_await sink_->Open(); !opened.ok()) {
@@ -80,32 +107,97 @@ Task<Status> Pipeline::OpenAll() {
   co_return (co_await source_->Open(checkpoint_)).Annotate("opening the source");
 }
 
+Task<Status> Pipeline::HandleBadEvent(const Event& event, const Status& error,
+                                      std::uint32_t attempts) {
+  const config::ErrorHandlingConfig& policy = options_.bad_data;
+  if (policy.on_error == config::OnError::kFailStream ||
+      policy.on_error == config::OnError::kRetry) {
+    co_return error.Annotate("event " + event.event_id + " rejected by the destination");
+  }
+  const bool dead_letter = policy.on_error == config::OnError::kDeadLetter;
+  if (metrics_) {
+    metrics_->Failed(dead_letter);
+  }
+  log::Warn(dead_letter ? "event dead-lettered" : "event skipped",
+            {{"stream", options_.stream_id},
+             {"event_id", event.event_id},
+             {"table", event.source.table},
+             {"attempts", static_cast<std::int64_t>(attempts)},
+             {"error", error.message()}});
+  if (!dead_letter) {
+    co_return Status::Ok();
+  }
+  co_return co_await RunBlocking([&] { return dead_letters_.Store(event, error, attempts); });
+}
+
 Task<Status> Pipeline::WriteAll(std::vector<Event>& events) {
   std::span<const Event> pending(events);
+  std::size_t limit = options_.batch_size;  // 1 while isolating a rejected event
+  bool isolate_next = false;                // write pending[0] alone after this write
+  std::uint32_t rejections = 0;             // of pending[0] alone, as bad data
   while (!pending.empty()) {
+    const std::size_t size = std::min(pending.size(), limit);
     const auto started = std::chrono::steady_clock::now();
-    drivers::WriteResult result =
-        co_await sink_->Write(pending.first(std::min(pending.size(), options_.batch_size)));
+    drivers::WriteResult result = co_await sink_->Write(pending.first(size));
     if (result.status.ok()) {
       if (metrics_) {
         metrics_->Written(
             pending.first(result.written),
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       }
+      if (result.written > 0) {
+        lag_seconds_ =
+            std::max(0.0, std::chrono::duration<double>(std::chrono::system_clock::now() -
+                                                        pending[result.written - 1].timestamp)
+                              .count());
+      }
       pending = pending.subspan(result.written);
       events_written_ += result.written;
+      limit = isolate_next ? 1 : options_.batch_size;
+      isolate_next = false;
+      rejections = 0;
       backoff_.Reset();
+      SetError(Status::Ok());
       SetState(StreamState::kRunning);
       continue;
     }
-    if (result.status.code() != StatusCode::kUnavailable || stopping_) {
-      co_return result.status.Annotate("writing to the destination");
+    const Status status = Classify(result.status);
+    if (status.code() == StatusCode::kDataError) {
+      // The sink names the offender by `written`: write what precedes it, then try it alone,
+      // so a sink that guessed wrong costs a write, never an event.
+      if (size > 1) {
+        limit = std::max<std::size_t>(result.written, 1);
+        isolate_next = result.written > 0;
+        continue;
+      }
+      ++rejections;
+      if (options_.bad_data.on_error == config::OnError::kRetry &&
+          rejections <= static_cast<std::uint32_t>(options_.bad_data.max_retries)) {
+        co_await Sleep(
+            std::chrono::duration_cast<std::chrono::milliseconds>(options_.bad_data.retry_delay));
+        if (stopping_) {
+          co_return Status::Cancelled("stopped while retrying a rejected event");
+        }
+        continue;
+      }
+      CO_RETURN_IF_ERROR(co_await HandleBadEvent(pending.front(), status, rejections + 1));
+      pending = pending.subspan(1);
+      limit = options_.batch_size;
+      rejections = 0;
+      continue;
+    }
+    if (status.code() != StatusCode::kUnavailable) {
+      co_return status.Annotate("writing to the destination");
+    }
+    if (stopping_) {
+      co_return Status::Cancelled("stopped while the destination was unavailable");
     }
     const std::optional<std::chrono::milliseconds> delay = backoff_.NextDelay();
     if (!delay) {
-      co_return result.status.Annotate("writing to the destination, after " +
-                                       std::to_string(backoff_.failures()) + " attempts");
+      co_return status.Annotate("writing to the destination, after " +
+                                std::to_string(backoff_.failures()) + " attempts");
     }
+    SetError(status);
     SetState(StreamState::kRetrying);
     if (metrics_) {
       metrics_->Retried();
@@ -114,7 +206,7 @@ Task<Status> Pipeline::WriteAll(std::vector<Event>& events) {
               {{"stream", options_.stream_id},
                {"attempt", backoff_.failures()},
                {"delay_ms", static_cast<std::int64_t>(delay->count())},
-               {"error", result.status.message()}});
+               {"error", status.message()}});
     co_await Sleep(*delay);
   }
   co_return Status::Ok();
@@ -129,6 +221,10 @@ Task<Status> Pipeline::Checkpoint(const Position& position) {
     co_return committed.status();
   }
   checkpoint_ = position;
+  {
+    std::lock_guard<std::mutex> lock(error_mutex_);
+    position_text_ = position.bytes;
+  }
   backoff_.Reset();
   if (metrics_) {
     metrics_->Checkpointed(checkpoint.time);
@@ -203,13 +299,19 @@ Task<Status> Pipeline::Run() {
       SetState(StreamState::kRunning);
       status = co_await RunLoop();
     }
-    if (status.ok() || status.code() != StatusCode::kUnavailable || stopping_) {
+    if (stopping_ &&
+        (status.code() == StatusCode::kUnavailable || status.code() == StatusCode::kCancelled)) {
+      // Everything written is checkpointed; the rest is read again on the next start.
+      status = Status::Ok();
+    }
+    if (status.ok() || status.code() != StatusCode::kUnavailable) {
       break;
     }
     const std::optional<std::chrono::milliseconds> delay = backoff_.NextDelay();
     if (!delay) {
       break;
     }
+    SetError(status);
     SetState(StreamState::kRetrying);
     if (metrics_) {
       metrics_->Retried();
@@ -225,6 +327,7 @@ Task<Status> Pipeline::Run() {
   co_await source_->Close();
   co_await sink_->Close();
   SetState(status.ok() ? StreamState::kStopped : StreamState::kFailed);
+  SetError(status);
   if (!status.ok()) {
     log::Error("stream failed", {{"stream", options_.stream_id}, {"error", status.message()}});
   }

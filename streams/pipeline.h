@@ -9,24 +9,29 @@
 // to the position store (synced), and only after that acknowledged to the source. A crash
 // anywhere replays from the last checkpoint, and the idempotent sink converges.
 // Transient failures (Unavailable) are retried per the stream's retry_policy, reopening the
-// source or sink: at most max_attempts attempts in a row without progress. Anything else
-// stops the stream as failed.
+// source or sink: at most max_attempts attempts in a row without progress. An event the
+// destination rejects as bad data (DataError, or a native code in permanent_error_codes) is
+// isolated from its batch, the others are written, and it is handled per the stream's
+// error_handling: dead-lettered (stored before the checkpoint passes it), skipped, retried,
+// or the stream fails. Anything else stops the stream as failed.
 
 #include <atomic>
+#include <boost/asio/steady_timer.hpp>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "config/model.h"
 #include "drivers/sink.h"
 #include "drivers/source.h"
+#include "positions/dead_letter_store.h"
 #include "positions/store.h"
+#include "streams/dead_letters.h"
 #include "streams/retry.h"
+#include "streams/state.h"
 #include "streams/stream_metrics.h"
 
 namespace replicad::streams {
-
-enum class StreamState { kStarting, kRunning, kRetrying, kFailed, kStopped };
-std::string_view StreamStateName(StreamState state);
 
 struct PipelineOptions {
   std::string stream_id;
@@ -35,6 +40,8 @@ struct PipelineOptions {
   std::chrono::milliseconds linger{50};
   std::size_t queue_batches = 4;  // read batches waiting for the writer, at most
   config::RetryPolicyConfig retry;
+  config::ErrorHandlingConfig bad_data;                // the stream's error_handling
+  positions::DeadLetterStore* dead_letters = nullptr;  // required by on_error: dead_letter
 };
 
 class Pipeline {
@@ -47,10 +54,17 @@ class Pipeline {
   // that retries cannot fix (returned).
   Task<Status> Run();
 
-  // Thread-safe. The current batch finishes and is checkpointed; Run then returns.
-  void Stop() { stopping_.store(true); }
+  // Thread-safe. The current batch finishes and is checkpointed (a pending backoff is cut
+  // short); Run then returns.
+  void Stop();
 
   StreamState state() const { return state_.load(); }
+  // The error that made the stream retry or fail, empty while all is well. Thread-safe.
+  std::string last_error() const;
+  // The last checkpointed position (empty before the first), and the replication lag of the
+  // last written batch in seconds. Thread-safe.
+  std::string position() const;
+  double lag_seconds() const { return lag_seconds_.load(); }
   const Executor& strand() const { return strand_; }
   std::uint64_t events_written() const { return events_written_.load(); }
 
@@ -59,6 +73,9 @@ class Pipeline {
 
   Task<Status> OpenAll();
   Task<Status> WriteAll(std::vector<Event>& events);
+  Task<Status> HandleBadEvent(const Event& event, const Status& error, std::uint32_t attempts);
+  Status Classify(Status status) const;
+  void SetError(const Status& status);
   Task<Status> Checkpoint(const Position& position);
   Task<void> Sleep(std::chrono::milliseconds duration);
   Task<Status> RunLoop();
@@ -77,6 +94,12 @@ class Pipeline {
   std::atomic<std::uint64_t> events_written_{0};
   std::unique_ptr<StreamMetrics> metrics_;
   Backoff backoff_;  // failures in a row, across reconnects; reset by any progress
+  DeadLetters dead_letters_;
+  std::optional<boost::asio::steady_timer> sleep_timer_;
+  mutable std::mutex error_mutex_;
+  std::string last_error_;
+  std::string position_text_;
+  std::atomic<double> lag_seconds_{0};
 };
 
 }  // namespace replicad::streams

@@ -5,7 +5,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
-#include "streams/pipeline.h"
+#include "streams/state.h"
 
 namespace replicad::streams {
 
@@ -14,9 +14,6 @@ namespace {
 constexpr std::array<Operation, 5> kOperations = {Operation::kSnapshot, Operation::kInsert,
                                                   Operation::kUpdate, Operation::kDelete,
                                                   Operation::kTruncate};
-constexpr std::array<StreamState, 5> kStates = {StreamState::kStarting, StreamState::kRunning,
-                                                StreamState::kRetrying, StreamState::kFailed,
-                                                StreamState::kStopped};
 
 double Seconds(std::chrono::system_clock::time_point time) {
   return std::chrono::duration<double>(time.time_since_epoch()).count();
@@ -51,6 +48,16 @@ StreamMetrics::StreamMetrics(prometheus::Registry& registry, const std::string& 
            .Register(registry)
            .Add({{"stream", stream}}, prometheus::Histogram::BucketBoundaries{
                                           0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10});
+  failed_ = &prometheus::BuildCounter()
+                 .Name("replicad_events_failed_total")
+                 .Help("Events that could not be delivered (skipped or dead-lettered).")
+                 .Register(registry)
+                 .Add({{"stream", stream}});
+  dead_letters_ = &prometheus::BuildCounter()
+                       .Name("replicad_dead_letters_total")
+                       .Help("Events stored in the dead-letter queue.")
+                       .Register(registry)
+                       .Add({{"stream", stream}});
   lag_seconds_ = &prometheus::BuildGauge()
                       .Name("replicad_replication_lag_seconds")
                       .Help("Source commit time to destination commit, for the last batch.")
@@ -75,9 +82,9 @@ StreamMetrics::StreamMetrics(prometheus::Registry& registry, const std::string& 
                      .Name("replicad_stream_state")
                      .Help("1 for the stream's current state, 0 for the others.")
                      .Register(registry);
-  for (std::size_t i = 0; i < kStates.size(); ++i) {
-    states_[i] =
-        &states.Add({{"stream", stream}, {"state", std::string(StreamStateName(kStates[i]))}});
+  for (std::size_t i = 0; i < kAllStreamStates.size(); ++i) {
+    states_[i] = &states.Add(
+        {{"stream", stream}, {"state", std::string(StreamStateName(kAllStreamStates[i]))}});
   }
   State(StreamState::kStarting);
 }
@@ -97,13 +104,20 @@ void StreamMetrics::Written(std::span<const Event> events, double write_seconds)
 
 void StreamMetrics::Retried() { retries_->Increment(); }
 
+void StreamMetrics::Failed(bool dead_lettered) {
+  failed_->Increment();
+  if (dead_lettered) {
+    dead_letters_->Increment();
+  }
+}
+
 void StreamMetrics::Checkpointed(std::chrono::system_clock::time_point) {
   last_checkpoint_->Set(Seconds(std::chrono::system_clock::now()));
 }
 
 void StreamMetrics::State(StreamState state) {
-  for (std::size_t i = 0; i < kStates.size(); ++i) {
-    states_[i]->Set(kStates[i] == state ? 1 : 0);
+  for (std::size_t i = 0; i < kAllStreamStates.size(); ++i) {
+    states_[i]->Set(kAllStreamStates[i] == state ? 1 : 0);
   }
 }
 

@@ -29,6 +29,8 @@ class StreamMetrics {
   // A batch the destination committed: its events, size and write time.
   void Written(std::span<const Event> events, double write_seconds);
   void Retried();
+  // An event that could not be delivered: skipped, or stored as a dead letter.
+  void Failed(bool dead_lettered);
   void Checkpointed(std::chrono::system_clock::time_point commit_time_of_last_event);
   void State(StreamState state);
   void QueueDepth(std::size_t events);
@@ -37,13 +39,15 @@ class StreamMetrics {
  private:
   std::array<prometheus::Counter*, 5> events_{};  // by Operation
   prometheus::Counter* retries_;
+  prometheus::Counter* failed_;
+  prometheus::Counter* dead_letters_;
   prometheus::Histogram* batch_size_;
   prometheus::Histogram* write_seconds_;
   prometheus::Gauge* lag_seconds_;
   prometheus::Gauge* last_checkpoint_;
   prometheus::Gauge* queue_depth_;
   prometheus::Gauge* bytes_behind_;
-  std::array<prometheus::Gauge*, 5> states_{};
+  std::array<prometheus::Gauge*, 7> states_{};
   std::chrono::system_clock::time_point last_event_time_{};
 };
 

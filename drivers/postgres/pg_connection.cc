@@ -45,8 +45,7 @@ Status ClassifyError(PGconn* connection, const PGresult* result, std::string_vie
   }
   const std::string text = std::string(context) + ": " + message +
                            (sqlstate.empty() ? "" : " (SQLSTATE " + sqlstate + ")");
-  const StatusCode code = CodeForSqlState(sqlstate);
-  return Status(code, text);
+  return Status(CodeForSqlState(sqlstate), text).WithNativeCode(sqlstate);
 }
 
 std::string QuoteIdentifier(std::string_view name) {
@@ -61,10 +60,20 @@ std::string QuoteIdentifier(std::string_view name) {
 }
 
 Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const ConnectOptions& options) {
-  std::vector<const char*> keywords = {"dbname", "options", "client_encoding", "application_name"};
-  std::vector<const char*> values = {options.connection_string.c_str(),
-                                     "-c TimeZone=UTC -c DateStyle=ISO -c extra_float_digits=1",
-                                     "UTF8", "replicad"};
+  // Keywords before "dbname" are defaults the connection string may override: a server that
+  // accepts connections but never answers must not hold a stream (or shutdown) forever.
+  std::vector<const char*> keywords = {"connect_timeout",  "keepalives_idle", "keepalives_interval",
+                                       "keepalives_count", "dbname",          "options",
+                                       "client_encoding",  "application_name"};
+  std::vector<const char*> values = {
+      "10",
+      "30",
+      "10",
+      "3",
+      options.connection_string.c_str(),
+      "-c TimeZone=UTC -c DateStyle=ISO -c extra_float_digits=1 -c synchronous_commit=on",
+      "UTF8",
+      "replicad"};
   auto add = [&](const char* keyword, const std::string& value) {
     if (!value.empty()) {
       keywords.push_back(keyword);

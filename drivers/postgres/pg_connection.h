@@ -1,8 +1,10 @@
 #pragma once
 
 // One libpq connection, owned. Sessions always run with TimeZone=UTC and DateStyle=ISO so
-// that text values read the same everywhere (pg_values.h relies on it). Blocking: callers
-// run it off the I/O threads.
+// that text values read the same everywhere (pg_values.h relies on it), and with
+// synchronous_commit=on whatever the server's default: a position is checkpointed once the
+// destination's COMMIT returns, so that commit must survive a server crash. Blocking:
+// callers run it off the I/O threads.
 
 #include <memory>
 #include <string>

@@ -1,5 +1,6 @@
 #include "streams/core/event.h"
 
+#include <cstdio>
 #include <ctime>
 
 namespace replicad {
@@ -35,7 +36,79 @@ std::string Iso8601(std::chrono::system_clock::time_point time) {
   return buffer;
 }
 
+Result<std::chrono::system_clock::time_point> ParseIso8601(std::string_view text) {
+  std::tm utc{};
+  int millis = 0;
+  const std::string copy(text);
+  if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &utc.tm_year, &utc.tm_mon,
+                  &utc.tm_mday, &utc.tm_hour, &utc.tm_min, &utc.tm_sec, &millis) != 7) {
+    return Status::InvalidArgument("timestamp '" + copy + "' is not ISO-8601 UTC");
+  }
+  utc.tm_year -= 1900;
+  utc.tm_mon -= 1;
+  return std::chrono::system_clock::from_time_t(timegm(&utc)) + std::chrono::milliseconds(millis);
+}
+
+const boost::json::value* Field(const boost::json::object& object, std::string_view name,
+                                boost::json::kind kind) {
+  const boost::json::value* value = object.if_contains(name);
+  return value != nullptr && value->kind() == kind ? value : nullptr;
+}
+
+Result<Operation> ParseOperation(std::string_view name) {
+  for (Operation operation : {Operation::kSnapshot, Operation::kInsert, Operation::kUpdate,
+                              Operation::kDelete, Operation::kTruncate}) {
+    if (OperationName(operation) == name) {
+      return operation;
+    }
+  }
+  return Status::InvalidArgument("unknown operation '" + std::string(name) + "'");
+}
+
 }  // namespace
+
+Result<Event> EventFromJson(const boost::json::object& envelope) {
+  const boost::json::value* stream_id = Field(envelope, "stream_id", boost::json::kind::string);
+  const boost::json::value* event_id = Field(envelope, "event_id", boost::json::kind::string);
+  const boost::json::value* operation = Field(envelope, "operation", boost::json::kind::string);
+  const boost::json::value* timestamp = Field(envelope, "timestamp", boost::json::kind::string);
+  const boost::json::value* source = Field(envelope, "source", boost::json::kind::object);
+  const boost::json::value* key = Field(envelope, "key", boost::json::kind::object);
+  if (!stream_id || !event_id || !operation || !timestamp || !source || !key) {
+    return Status::InvalidArgument(
+        "not a change event: needs stream_id, event_id, operation, timestamp, source, key");
+  }
+  Event event;
+  event.stream_id = stream_id->as_string();
+  event.event_id = event_id->as_string();
+  ASSIGN_OR_RETURN(event.operation, ParseOperation(operation->as_string()));
+  ASSIGN_OR_RETURN(event.timestamp, ParseIso8601(timestamp->as_string()));
+  auto text = [&](std::string_view name) -> std::string {
+    const boost::json::value* value = Field(source->as_object(), name, boost::json::kind::string);
+    return value != nullptr ? std::string(value->as_string()) : std::string();
+  };
+  event.source = {text("type"), text("database"), text("schema"), text("table")};
+  event.key = key->as_object();
+  if (const boost::json::value* before = envelope.if_contains("before")) {
+    event.before = *before;
+  }
+  if (const boost::json::value* after = envelope.if_contains("after")) {
+    event.after = *after;
+  }
+  if (const boost::json::value* unchanged =
+          Field(envelope, "unchanged_columns", boost::json::kind::array)) {
+    for (const boost::json::value& column : unchanged->as_array()) {
+      if (!column.is_string()) {
+        return Status::InvalidArgument("unchanged_columns holds a non-string");
+      }
+      event.unchanged_columns.emplace_back(column.as_string());
+    }
+  }
+  if (const boost::json::value* metadata = Field(envelope, "metadata", boost::json::kind::object)) {
+    event.metadata = metadata->as_object();
+  }
+  return event;
+}
 
 boost::json::object ToJson(const Event& event) {
   boost::json::object out;

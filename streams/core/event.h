@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "streams/core/position.h"
+#include "streams/core/status.h"
 
 namespace replicad {
 
@@ -46,5 +47,10 @@ struct Event {
 
 // The envelope of DESIGN.md as JSON (dead letters, the API, `scope: event` transforms).
 boost::json::object ToJson(const Event& event);
+
+// The inverse of ToJson, for events read back from the dead-letter queue. The position is
+// not part of the envelope and stays empty. InvalidArgument when a field is missing or of
+// the wrong type.
+Result<Event> EventFromJson(const boost::json::object& envelope);
 
 }  // namespace replicad

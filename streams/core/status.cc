@@ -48,7 +48,9 @@ Status Status::Annotate(std::string_view context) const {
   std::string annotated(context);
   annotated += ": ";
   annotated += message_;
-  return Status(code_, std::move(annotated));
+  Status status(code_, std::move(annotated));
+  status.native_code_ = native_code_;
+  return status;
 }
 
 std::string Status::ToString() const {

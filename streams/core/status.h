@@ -59,9 +59,18 @@ class [[nodiscard]] Status {
   // "Unavailable: connection refused", or "OK".
   std::string ToString() const;
 
+  // The database's own code for the failure (a SQLSTATE, a MySQL error number), when there
+  // is one: retry_policy.permanent_error_codes matches it. Survives Annotate.
+  const std::string& native_code() const { return native_code_; }
+  Status WithNativeCode(std::string code) && {
+    native_code_ = std::move(code);
+    return std::move(*this);
+  }
+
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::string native_code_;
 };
 
 // Either a T or a non-OK Status. Accessing the value of a failed Result crashes.

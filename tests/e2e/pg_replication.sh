@@ -12,31 +12,19 @@ fi
 src=$REPLICAD_TEST_PG_URI
 dst=$REPLICAD_TEST_PG_DST_URI
 work=$(mktemp -d)
+daemon_log=$work/replicad.log
 daemon_pid=
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "$0")/lib.sh"
 cleanup() {
   [[ -n $daemon_pid ]] && kill -9 "$daemon_pid" 2>/dev/null || true
   wait 2>/dev/null || true
   for slot in e2e_repl e2e_nokey; do
-    psql "$src" -qc "SELECT pg_drop_replication_slot('$slot') FROM pg_replication_slots WHERE slot_name = '$slot'" >/dev/null 2>&1 || true
+    drop_slot "$src" "$slot"
   done
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; tail -20 "$work/replicad.log" 2>/dev/null; exit 1; }
-
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
-http_get() {  # http_get PORT PATH: prints status line and body
-  exec 3<>"/dev/tcp/127.0.0.1/$1"
-  printf 'GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n' "$2" >&3
-  tr -d '\r' <&3
-  exec 3<&-
-}
 metrics_port=$(free_port)
 
 config() {  # config FILE STREAM SLOT TABLE
@@ -53,27 +41,6 @@ streams:
     destination: {type: postgres, connection_string: "$dst"}
 YAML
 }
-digest() {  # digest URI TABLE
-  psql "$1" -Atc "SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY id)), '') FROM $2 t"
-}
-wait_streaming() {  # wait_streaming SLOT: changes made from now on are replicated
-  for _ in $(seq 1 120); do
-    [[ $(psql "$src" -Atc "SELECT active FROM pg_replication_slots WHERE slot_name = '$1'") == t ]] && return 0
-    sleep 0.25
-  done
-  fail "replication did not start"
-}
-wait_equal() {  # wait_equal TABLE WHAT
-  local want got
-  want=$(digest "$src" "$1")
-  for _ in $(seq 1 240); do
-    got=$(digest "$dst" "$1")
-    [[ $got == "$want" ]] && { echo "ok: $2 ($want)"; return 0; }
-    sleep 0.25
-  done
-  fail "$2: source $want, destination $got"
-}
-
 schema="CREATE TABLE e2e_repl (id int8 PRIMARY KEY, small int2, amount numeric(20,4), ratio float8,
   flag bool, name varchar(40), raw bytea, doc jsonb, uid uuid, day date, at timestamptz,
   stamp timestamp, tags int4[], body text);
@@ -127,9 +94,16 @@ daemon_pid=
 
 psql "$src" -qc "CREATE TABLE e2e_nokey (a int, b text)"
 config "$work/nokey.yaml" e2e-nokey e2e_nokey public.e2e_nokey
+"$replicad" run --config "$work/nokey.yaml" > "$work/nokey.log" 2>&1 &
+daemon_pid=$!
+refused() { grep -q "public.e2e_nokey have no primary key and no replica identity" "$work/nokey.log"; }
+wait_until 60 "a table without key was not refused clearly" refused
+# The stream fails; the process stays up and says so.
+ready=$(http_get "$metrics_port" /readyz)
+[[ $ready == *"503"* && $ready == *'"e2e-nokey":"failed"'* ]] || fail "/readyz does not name the failed stream: $ready"
+kill -TERM "$daemon_pid"
 status=0
-timeout 60 "$replicad" run --config "$work/nokey.yaml" > "$work/nokey.log" 2>&1 || status=$?
-grep -q "public.e2e_nokey have no primary key and no replica identity" "$work/nokey.log" ||
-  { cat "$work/nokey.log"; fail "a table without key was not refused clearly"; }
-(( status != 0 )) || fail "replicad exited 0 for a table it cannot replicate"
+wait "$daemon_pid" || status=$?
+daemon_pid=
+(( status == 3 )) || fail "replicad exited $status, not 3, after a stream had failed"
 echo "ok: a table without key is refused (exit $status)"

@@ -1,0 +1,67 @@
+# shellcheck shell=bash
+# Helpers for the end-to-end scripts. The caller sets: work (a temp dir), src and dst
+# (PostgreSQL URIs), and daemon_log (the replicad log, shown on failure).
+
+fail() {
+  echo "FAIL: $*"
+  [[ -n ${daemon_log:-} ]] && tail -30 "$daemon_log" 2>/dev/null
+  exit 1
+}
+
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+# http METHOD PORT PATH [TOKEN]: prints the status line, headers and body.
+http() {
+  local auth=
+  [[ -z ${4:-} ]] || auth="Authorization: Bearer $4"$'\r\n'
+  exec 3<>"/dev/tcp/127.0.0.1/$2"
+  printf '%s %s HTTP/1.0\r\nHost: localhost\r\n%s\r\n' "$1" "$3" "$auth" >&3
+  tr -d '\r' <&3
+  exec 3<&-
+}
+http_get() { http GET "$@"; }
+http_status() { http "$@" | head -1 | cut -d' ' -f2; }
+
+digest() {  # digest URI TABLE
+  psql "$1" -Atc "SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY id)), '') FROM $2 t"
+}
+
+wait_streaming() {  # wait_streaming SLOT: changes made from now on are replicated
+  for _ in $(seq 1 120); do
+    [[ $(psql "$src" -Atc "SELECT active FROM pg_replication_slots WHERE slot_name = '$1'") == t ]] && return 0
+    sleep 0.25
+  done
+  fail "replication did not start"
+}
+
+wait_equal() {  # wait_equal TABLE WHAT [SECONDS]
+  local want got tries=$((${3:-60} * 4))
+  want=$(digest "$src" "$1")
+  for _ in $(seq 1 "$tries"); do
+    got=$(digest "$dst" "$1")
+    [[ $got == "$want" ]] && { echo "ok: $2 ($want)"; return 0; }
+    sleep 0.25
+  done
+  fail "$2: source $want, destination $got"
+}
+
+# wait_until SECONDS WHAT COMMAND...: retries COMMAND every 0.25 s.
+wait_until() {
+  local seconds=$1 what=$2
+  shift 2
+  for _ in $(seq 1 $((seconds * 4))); do
+    "$@" && return 0
+    sleep 0.25
+  done
+  fail "$what (waited $seconds s)"
+}
+
+drop_slot() {  # drop_slot URI SLOT
+  psql "$1" -qc "SELECT pg_drop_replication_slot('$2') FROM pg_replication_slots WHERE slot_name = '$2'" >/dev/null 2>&1 || true
+}

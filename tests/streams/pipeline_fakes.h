@@ -1,0 +1,163 @@
+#pragma once
+
+// Scripted fakes for pipeline tests: a source that plays a script of read results, sinks
+// that fail on demand, and a position store that journals what it is asked to do.
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "streams/pipeline.h"
+
+namespace replicad::streams::testing {
+
+// What happened, in order, across the fakes: "write 1,2", "store P1", "ack P1".
+using Journal = std::vector<std::string>;
+
+inline Event Row(int id) {
+  Event event;
+  event.event_id = std::to_string(id);
+  event.operation = Operation::kInsert;
+  return event;
+}
+
+class ScriptedSource final : public drivers::Source {
+ public:
+  // Stops the pipeline once the last position of the script is acknowledged.
+  // Like a real source, Open replays everything after the position it resumes from.
+  ScriptedSource(Journal& journal, std::deque<drivers::ReadResult> script, Pipeline** pipeline)
+      : journal_(journal), original_(std::move(script)), pipeline_(pipeline) {
+    for (const drivers::ReadResult& result : original_) {
+      if (result.checkpoint) {
+        last_ = *result.checkpoint;
+      }
+    }
+  }
+  Task<Status> Open(std::optional<Position> resume) override {
+    journal_.push_back("open " + (resume ? resume->bytes : std::string("-")));
+    script_ = original_;
+    if (resume) {
+      while (!script_.empty() && script_.front().checkpoint != resume) {
+        script_.pop_front();
+      }
+      if (!script_.empty()) {
+        script_.pop_front();
+      } else {
+        script_ = original_;  // a position from an earlier script: replay this one whole
+      }
+    }
+    co_return Status::Ok();
+  }
+  Task<Result<drivers::ReadResult>> Read(std::size_t, std::chrono::milliseconds linger) override {
+    if (script_.empty()) {  // like a real source: nothing new within the linger time
+      boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, linger);
+      co_await timer.async_wait(boost::asio::use_awaitable);
+      co_return drivers::ReadResult{};
+    }
+    drivers::ReadResult next = std::move(script_.front());
+    script_.pop_front();
+    co_return next;
+  }
+  Task<Status> Ack(Position position) override {
+    journal_.push_back("ack " + position.bytes);
+    if (position == last_) {
+      (*pipeline_)->Stop();
+    }
+    co_return Status::Ok();
+  }
+  Task<void> Close() override { co_return; }
+
+ private:
+  Journal& journal_;
+  std::deque<drivers::ReadResult> original_;
+  std::deque<drivers::ReadResult> script_;
+  Pipeline** pipeline_;
+  Position last_;
+};
+
+class FlakySink final : public drivers::Sink {
+ public:
+  FlakySink(Journal& journal, int failures) : journal_(journal), failures_(failures) {}
+  Task<Status> Open() override { co_return Status::Ok(); }
+  Task<drivers::WriteResult> Write(std::span<const Event> events) override {
+    if (failures_-- > 0) {
+      journal_.push_back("write failed");
+      co_return drivers::WriteResult{0, Status::Unavailable("connection lost")};
+    }
+    std::string ids;
+    for (const Event& event : events) {
+      ids += (ids.empty() ? "" : ",") + event.event_id;
+    }
+    journal_.push_back("write " + ids);
+    co_return drivers::WriteResult{events.size(), Status::Ok()};
+  }
+  Task<void> Close() override { co_return; }
+
+ private:
+  Journal& journal_;
+  int failures_;
+};
+
+class JournalingStore final : public positions::PositionStore {
+ public:
+  explicit JournalingStore(Journal& journal) : journal_(journal) {}
+  Result<std::optional<positions::Checkpoint>> Load(std::string_view) override { return last_; }
+  Result<positions::Checkpoint> Commit(std::string_view,
+                                       positions::Checkpoint checkpoint) override {
+    journal_.push_back("store " + checkpoint.position.bytes +
+                       " events=" + std::to_string(checkpoint.event_count));
+    last_ = checkpoint;
+    return checkpoint;
+  }
+  Result<std::vector<positions::Checkpoint>> History(std::string_view, std::size_t) override {
+    return std::vector<positions::Checkpoint>{};
+  }
+  Result<std::vector<std::string>> Streams() override { return std::vector<std::string>{}; }
+  Status Reset(std::string_view) override { return Status::Ok(); }
+
+ private:
+  Journal& journal_;
+  std::optional<positions::Checkpoint> last_;
+};
+
+inline PipelineOptions TestOptions() {
+  return PipelineOptions{.stream_id = "s",
+                         .source_type = "fake",
+                         .batch_size = 2,
+                         .linger = std::chrono::milliseconds(1),
+                         .retry = {.max_attempts = 3,
+                                   .initial_delay = std::chrono::milliseconds(1),
+                                   .max_delay = std::chrono::milliseconds(2),
+                                   .backoff_multiplier = 2.0}};
+}
+
+// Runs a pipeline over `script` until the source's last position is acknowledged (or the
+// stream fails); returns how Run ended.
+inline Status RunPipeline(Journal& journal, std::deque<drivers::ReadResult> script,
+                          std::unique_ptr<drivers::Sink> sink, positions::PositionStore& store,
+                          PipelineOptions options = TestOptions()) {
+  boost::asio::io_context io;
+  Pipeline* pipeline = nullptr;
+  Pipeline owned(boost::asio::make_strand(io),
+                 std::make_unique<ScriptedSource>(journal, std::move(script), &pipeline),
+                 std::move(sink), store, std::move(options));
+  pipeline = &owned;
+  Status result = Status::Internal("did not finish");
+  boost::asio::co_spawn(owned.strand(), owned.Run(),
+                        [&](std::exception_ptr, Status status) { result = status; });
+  io.run();
+  return result;
+}
+
+inline Status RunPipeline(Journal& journal, std::deque<drivers::ReadResult> script,
+                          int write_failures, positions::PositionStore& store) {
+  return RunPipeline(journal, std::move(script),
+                     std::make_unique<FlakySink>(journal, write_failures), store);
+}
+
+}  // namespace replicad::streams::testing
