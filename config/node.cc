@@ -191,4 +191,29 @@ std::optional<Node> ParseJsonAt(std::string_view text, Mark mark, Diagnostics& d
   return FromJson(json, mark);
 }
 
+std::string CanonicalText(const Node& node) {
+  switch (node.kind) {
+    case Node::Kind::kNull:
+      return "~";
+    case Node::Kind::kScalar:
+      return (node.quoted ? "\"" : "'") + std::to_string(node.scalar.size()) + ":" + node.scalar;
+    case Node::Kind::kMap: {
+      std::string text = "{";
+      for (const MapEntry& entry : node.entries) {
+        text += std::to_string(entry.key.size()) + ":" + entry.key + "=" +
+                CanonicalText(entry.value) + ",";
+      }
+      return text + "}";
+    }
+    case Node::Kind::kSequence: {
+      std::string text = "[";
+      for (const Node& item : node.items) {
+        text += CanonicalText(item) + ",";
+      }
+      return text + "]";
+    }
+  }
+  return "";
+}
+
 }  // namespace replicad::config

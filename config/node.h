@@ -54,6 +54,10 @@ class Node {
   static Node Map(Mark mark);
 };
 
+// The node's content (kinds, keys, values) as text, without marks: equal texts mean equal
+// configs. Holds secrets in clear: compare it, never print it.
+std::string CanonicalText(const Node& node);
+
 struct MapEntry {
   std::string key;
   Mark key_mark;

@@ -7,7 +7,6 @@
 #include <boost/json/serialize.hpp>
 #include <charconv>
 
-#include "config/load.h"
 #include "daemon/commands.h"
 
 namespace replicad::daemon {
@@ -186,9 +185,8 @@ class Router {
   HttpResponse Stream(const std::string& id) const {
     std::optional<StreamStatus> status = context_.supervisor->Find(id);
     boost::json::object out = Describe(*status);
-    if (const config::StreamConfig* stream = context_.supervisor->Config(id);
-        stream != nullptr && stream->tree != nullptr) {
-      out["config"] = config::MaskedJson(*stream->tree);
+    if (std::optional<boost::json::value> config = context_.supervisor->MaskedConfig(id)) {
+      out["config"] = std::move(*config);
     }
     return Json(200, out);
   }

@@ -1,3 +1,4 @@
+#include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
@@ -11,21 +12,59 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
+#include "config/load.h"
 #include "daemon/commands.h"
+#include "daemon/config_watch.h"
 #include "daemon/http_server.h"
 #include "daemon/process_metrics.h"
 #include "daemon/routes.h"
 #include "daemon/supervisor.h"
 #include "daemon/version.h"
 #include "positions/data_dir.h"
+#include "streams/catalog.h"
 #include "streams/core/log.h"
 
 namespace replicad::daemon {
 namespace {
 
 namespace asio = boost::asio;
+
+// The service settings that cannot change while running (all but logging).
+std::string ServiceFingerprint(const config::Config& config) {
+  const config::Node* found = config.tree.Find("service");
+  config::Node service = found != nullptr ? *found : config::Node();
+  std::erase_if(service.entries, [](const config::MapEntry& entry) {
+    return entry.key == "log_level" || entry.key == "log_format";
+  });
+  return config::CanonicalText(service);
+}
+
+// Loads the config file again and applies it. Stream changes apply at once; service settings
+// other than logging need a restart, which is reported, not half-applied.
+Status ReloadConfig(const std::string& path, Supervisor& supervisor,
+                    const std::string& running_service) {
+  config::Diagnostics diagnostics(path);
+  std::optional<config::Config> loaded = config::LoadConfigFile(
+      path, streams::BuiltinCatalog(), config::Environment::Process(), diagnostics);
+  if (!loaded) {
+    return Status::InvalidArgument(std::to_string(diagnostics.size()) +
+                                   " errors: " + diagnostics.ToString());
+  }
+  auto next = std::make_shared<const config::Config>(std::move(*loaded));
+  ASSIGN_OR_RETURN(std::string changes, supervisor.Apply(next));
+  log::Configure(*log::ParseLevel(next->service.log_level),
+                 *log::ParseFormat(next->service.log_format));
+  if (ServiceFingerprint(*next) != running_service) {
+    log::Warn(
+        "service settings changed; restart replicad to apply them (ports, bind address, "
+        "data dir, admin token, timeouts)");
+  }
+  log::Info("config reloaded", {{"streams", changes}});
+  return Status::Ok();
+}
 
 int RunDaemon(const Args& args) {
   if (!args.Has("config")) {
@@ -60,13 +99,34 @@ int RunDaemon(const Args& args) {
     return kExitInvalid;
   }
 
+  auto& reloads = prometheus::BuildCounter()
+                      .Name("replicad_config_reloads_total")
+                      .Help("Config reloads, by result.")
+                      .Register(*registry);
+  prometheus::Counter& reload_successes = reloads.Add({{"result", "success"}});
+  prometheus::Counter& reload_failures = reloads.Add({{"result", "failure"}});
+  std::mutex reload_mutex;
+  const std::string running_service = ServiceFingerprint(*config);
+  const std::string config_path = args.Get("config");
+  auto reload = [&](std::string_view trigger) -> Status {
+    std::lock_guard<std::mutex> lock(reload_mutex);
+    Status status = ReloadConfig(config_path, supervisor, running_service);
+    (status.ok() ? reload_successes : reload_failures).Increment();
+    if (!status.ok()) {
+      log::Error("config reload rejected; the running streams go on unchanged",
+                 {{"trigger", trigger}, {"error", status.message()}});
+    }
+    return status;
+  };
+
   std::atomic<bool> draining{false};
   const HttpHandler handler = MakeRoutes({.supervisor = &supervisor,
                                           .dead_letters = data_dir->dead_letters.get(),
                                           .registry = registry,
                                           .process_metrics = NewProcessMetrics(),
                                           .admin_token = config->service.admin_token,
-                                          .draining = &draining});
+                                          .draining = &draining,
+                                          .reload = [&] { return reload("http"); }});
   std::vector<std::unique_ptr<HttpServer>> servers;
   for (int port : {config->service.metrics_port, config->service.health_port}) {
     if (!servers.empty() && port == config->service.metrics_port) {
@@ -84,6 +144,22 @@ int RunDaemon(const Args& args) {
     servers.push_back(std::move(*server));
   }
 
+  asio::signal_set hangup(io, SIGHUP);
+  std::function<void()> await_hangup = [&] {
+    hangup.async_wait([&](const boost::system::error_code& error, int) {
+      if (!error) {
+        (void)reload("SIGHUP");
+        await_hangup();
+      }
+    });
+  };
+  await_hangup();
+  Result<std::unique_ptr<ConfigWatch>> watch =
+      WatchConfigFile(io, config_path, [&] { (void)reload("file change"); });
+  if (!watch.ok()) {
+    log::Warn("the config file is not watched; reload with SIGHUP or POST /api/v1/reload",
+              {{"error", watch.status().message()}});
+  }
   bool all_ok = false;
   asio::steady_timer deadline(io);
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -93,6 +169,10 @@ int RunDaemon(const Args& args) {
     }
     draining = true;
     log::Info("shutting down", {{"signal", signal}});
+    hangup.cancel();
+    if (watch.ok()) {
+      (*watch)->Stop();
+    }
     supervisor.StopAll([&](bool ok) {
       all_ok = ok;
       deadline.cancel();

@@ -91,6 +91,9 @@ class PgSource final : public Source {
       co_return start.status();
     }
     acked_ = received_ = *start;
+    // A logical walsender's keepalives carry how far it has decoded, which after a restart
+    // begins below our checkpoint: never offer a checkpoint behind the one we resumed from.
+    offered_ = std::max(*start, skip_until_);
     socket_.assign(::dup(PQsocket(replication_->raw())));
     last_heartbeat_ = Clock::now();
     co_return Status::Ok();
