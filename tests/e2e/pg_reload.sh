@@ -80,7 +80,13 @@ started=$(field ra started_at)
 [[ -n $started ]] || fail "no started_at for stream ra"
 events=$(metric 'replicad_events_total{operation="insert",stream="ra"}')
 [[ $events == 100 ]] || fail "replicad_events_total says $events, not 100"
-echo "ok: counters move (replicad_events_total = $events)"
+lag=$(metric 'replicad_replication_lag_seconds{stream="ra"}')
+[[ -n $lag && $lag != 0 ]] || fail "replicad_replication_lag_seconds did not move ($lag)"
+echo "ok: counters move (replicad_events_total = $events, lag $lag s)"
+[[ $(http_status GET "$port" /nowhere) == 404 ]] || fail "an unknown path is not 404"
+[[ $(http_status DELETE "$port" /healthz) == 405 ]] || fail "a wrong method is not 405"
+[[ $(http_status POST "$port" /api/v1/streams/nope/pause "$token") == 404 ]] || fail "an unknown stream is not 404"
+echo "ok: 404 for unknown paths and streams, 405 for wrong methods"
 
 # Adding a stream starts it and leaves the running one alone.
 write_config ra rb

@@ -175,6 +175,8 @@ for _ in 1 2 3 4 5; do
   (( elapsed_ms < 100 )) || fail "/healthz took $elapsed_ms ms beside a hung stream"
 done
 [[ $(http_status GET "$port" /readyz) == 503 ]] || fail "/readyz is not 503 with a hung stream"
+[[ $(http_status POST "$port" /api/v1/streams/ok/pause "any") == 403 ]] ||
+  fail "without service.admin_token the admin API is not disabled (403)"
 stop_daemon
 (( took <= 5 )) || fail "shutdown beside a hung stream took $took s"
 echo "ok: a hung destination: that stream is $state, the other replicates, /healthz < 100 ms, shutdown in $took s"
