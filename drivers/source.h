@@ -44,6 +44,9 @@ class Source {
   // How far the source's retained log is behind its head, in bytes, where the database can
   // say (PostgreSQL: the WAL the slot retains); refreshed by the source itself now and then.
   virtual std::optional<std::int64_t> BytesBehind() const { return std::nullopt; }
+
+  // True while the source reads its initial snapshot (rather than the change log).
+  virtual bool Snapshotting() const { return false; }
 };
 
 }  // namespace replicad::drivers

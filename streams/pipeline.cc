@@ -158,7 +158,7 @@ Task<Status> Pipeline::WriteAll(std::vector<Event>& events) {
       rejections = 0;
       backoff_.Reset();
       SetError(Status::Ok());
-      SetState(StreamState::kRunning);
+      SetState(source_->Snapshotting() ? StreamState::kSnapshotting : StreamState::kRunning);
       continue;
     }
     const Status status = Classify(result.status);
@@ -226,6 +226,7 @@ Task<Status> Pipeline::Checkpoint(const Position& position) {
     position_text_ = position.bytes;
   }
   backoff_.Reset();
+  SetState(source_->Snapshotting() ? StreamState::kSnapshotting : StreamState::kRunning);
   if (metrics_) {
     metrics_->Checkpointed(checkpoint.time);
   }
@@ -296,7 +297,7 @@ Task<Status> Pipeline::Run() {
   while (!stopping_) {
     status = co_await OpenAll();
     if (status.ok()) {
-      SetState(StreamState::kRunning);
+      SetState(source_->Snapshotting() ? StreamState::kSnapshotting : StreamState::kRunning);
       status = co_await RunLoop();
     }
     if (stopping_ &&

@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <unordered_map>
 
+#include "drivers/postgres/pg_snapshot.h"
 #include "drivers/postgres/pg_values.h"
 #include "streams/core/log.h"
 
@@ -94,12 +95,19 @@ class PgSource final : public Source {
     // A logical walsender's keepalives carry how far it has decoded, which after a restart
     // begins below our checkpoint: never offer a checkpoint behind the one we resumed from.
     offered_ = std::max(*start, skip_until_);
-    socket_.assign(::dup(PQsocket(replication_->raw())));
+    if (!snapshot_) {
+      socket_.assign(::dup(PQsocket(replication_->raw())));
+    }
     last_heartbeat_ = Clock::now();
     co_return Status::Ok();
   }
 
+  bool Snapshotting() const override { return snapshot_ != nullptr; }
+
   Task<Result<ReadResult>> Read(std::size_t max_events, std::chrono::milliseconds linger) override {
+    if (snapshot_) {
+      co_return co_await ReadSnapshot(max_events);
+    }
     ReadResult out;
     transaction_in_out_ = false;
     const Clock::time_point deadline = Clock::now() + linger;
@@ -166,6 +174,63 @@ class PgSource final : public Source {
   std::optional<std::int64_t> BytesBehind() const override { return bytes_behind_; }
 
  private:
+  // Snapshot rows until the tables are read; then streaming starts at the consistent point,
+  // which is offered as the first checkpoint.
+  Task<Result<ReadResult>> ReadSnapshot(std::size_t max_events) {
+    Result<std::vector<Event>> rows =
+        co_await RunBlocking([&] { return snapshot_->Next(max_events); });
+    if (!rows.ok()) {
+      co_return rows.status().Annotate("reading the initial snapshot");
+    }
+    if (!rows->empty()) {
+      co_return ReadResult{std::move(*rows), std::nullopt};
+    }
+    snapshot_.reset();
+    log::Info("initial snapshot done", {{"stream", options_.stream_id}});
+    Result<Lsn> started = co_await RunBlocking([&] { return StartStreaming(snapshot_point_); });
+    if (!started.ok()) {
+      co_return started.status();
+    }
+    socket_.assign(::dup(PQsocket(replication_->raw())));
+    offered_ = snapshot_point_;
+    co_return ReadResult{{}, Encode(snapshot_point_)};
+  }
+
+  // A new slot, exporting the snapshot it starts from; an existing one (from a snapshot that
+  // did not finish: no checkpoint was stored) is dropped first. Blocking.
+  Result<Lsn> BeginInitialSnapshot() {
+    const char* slot = options_.setup.slot.c_str();
+    ASSIGN_OR_RETURN(PgResult found, control_->Execute("SELECT 1 FROM pg_replication_slots WHERE "
+                                                       "slot_name = $1",
+                                                       {slot}));
+    if (PQntuples(found.get()) > 0) {
+      log::Warn("dropping the slot of an unfinished initial snapshot to take a new one",
+                {{"stream", options_.stream_id}, {"slot", options_.setup.slot}});
+      RETURN_IF_ERROR(control_->Execute("SELECT pg_drop_replication_slot($1)", {slot}).status());
+    }
+    const std::string command = "CREATE_REPLICATION_SLOT " + QuoteIdentifier(options_.setup.slot) +
+                                " LOGICAL pgoutput EXPORT_SNAPSHOT";
+    PgResult created(PQexec(replication_->raw(), command.c_str()));
+    if (PQresultStatus(created.get()) != PGRES_TUPLES_OK || PQntuples(created.get()) != 1) {
+      return ClassifyError(replication_->raw(), created.get(), "creating the replication slot");
+    }
+    const std::optional<Lsn> point = pgoutput::ParseLsn(PQgetvalue(created.get(), 0, 1));
+    if (!point) {
+      return Status::Internal("CREATE_REPLICATION_SLOT returned no consistent point");
+    }
+    snapshot_point_ = *point;
+    ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> reader, PgConnection::Connect(options_.connect));
+    ASSIGN_OR_RETURN(snapshot_, BeginSnapshot(std::move(reader),
+                                              {.stream_id = options_.stream_id,
+                                               .snapshot_name = PQgetvalue(created.get(), 0, 2),
+                                               .publication = options_.setup.publication,
+                                               .database = PQdb(control_->raw())}));
+    log::Info("initial snapshot started", {{"stream", options_.stream_id},
+                                           {"slot", options_.setup.slot},
+                                           {"lsn", pgoutput::FormatLsn(snapshot_point_)}});
+    return snapshot_point_;
+  }
+
   // Blocking: runs on the blocking pool.
   Result<Lsn> Prepare(bool has_checkpoint) {
     ASSIGN_OR_RETURN(control_, PgConnection::Connect(options_.connect));
@@ -186,6 +251,9 @@ class PgSource final : public Source {
           "destination, then reset the position (replicad positions reset)");
     }
     RETURN_IF_ERROR(EnsurePublication(*control_, options_.setup));
+    if (!has_checkpoint && options_.initial_snapshot) {
+      return BeginInitialSnapshot();
+    }
     ASSIGN_OR_RETURN(Lsn confirmed, EnsureSlot(*control_, options_.setup));
     if (has_checkpoint && confirmed > skip_until_) {
       return Status::FailedPrecondition(
@@ -195,7 +263,10 @@ class PgSource final : public Source {
           ": something else consumed the slot, and the changes in between cannot be replayed. "
           "Resynchronise the destination, then reset the position (replicad positions reset)");
     }
-    const Lsn start = std::max(confirmed, skip_until_);
+    return StartStreaming(std::max(confirmed, skip_until_));
+  }
+
+  Result<Lsn> StartStreaming(Lsn start) {
     const std::string command = "START_REPLICATION SLOT " + QuoteIdentifier(options_.setup.slot) +
                                 " LOGICAL " + pgoutput::FormatLsn(start) +
                                 " (proto_version '1', publication_names " + "'" +
@@ -393,6 +464,7 @@ class PgSource final : public Source {
       boost::system::error_code ignored;
       socket_.close(ignored);
     }
+    snapshot_.reset();
     replication_.reset();
     control_.reset();
     relations_.clear();
@@ -404,6 +476,8 @@ class PgSource final : public Source {
   asio::posix::stream_descriptor socket_;
   std::unique_ptr<PgConnection> control_;
   std::unique_ptr<PgConnection> replication_;
+  std::unique_ptr<PgSnapshot> snapshot_;  // while the initial snapshot is read
+  Lsn snapshot_point_ = 0;                // where streaming starts after it
   std::unordered_map<pgoutput::Oid, pgoutput::Relation> relations_;
   pgoutput::Begin transaction_;
   std::string transaction_lsn_;  // its commit LSN, formatted once

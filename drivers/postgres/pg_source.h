@@ -24,6 +24,8 @@ struct PgSourceOptions {
   ConnectOptions connect;
   SourceSetup setup;
   std::chrono::milliseconds heartbeat_interval{10'000};
+  // Without a checkpoint: read every published row first (see pg_snapshot.h), then stream.
+  bool initial_snapshot = false;
 };
 
 std::unique_ptr<Source> NewPgSource(Executor executor, PgSourceOptions options);

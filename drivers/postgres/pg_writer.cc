@@ -125,7 +125,7 @@ bool PgWriter::WritesColumns(const TableInfo& info, const Event& event,
 }
 
 bool PgWriter::KeyChanged(const Event& event) const {
-  if (options_.mode != WriteMode::kUpsert || event.operation != Operation::kUpdate ||
+  if (options_.mode == WriteMode::kAppend || event.operation != Operation::kUpdate ||
       !event.before.is_object()) {
     return false;
   }
@@ -242,7 +242,7 @@ Status PgWriter::UpsertRows(const std::string& table, const TableInfo& info,
     values += (values.empty() ? "(" : ", (") + tuple + ")";
   }
   std::string on_conflict;
-  if (options_.mode == WriteMode::kUpsert && !key.empty()) {
+  if (options_.mode != WriteMode::kAppend && !key.empty()) {
     std::string conflict;
     for (const auto& [column, value] : key) {
       conflict += (conflict.empty() ? "" : ", ") + QuoteIdentifier(column);
@@ -354,7 +354,7 @@ Result<std::size_t> PgWriter::ApplyRun(std::span<const Event> events, bool group
     ++consumed;
     const std::string key = boost::json::serialize(event.key);
     if (auto it = row_of_key.find(key);
-        options_.mode == WriteMode::kUpsert && !event.key.empty() && it != row_of_key.end()) {
+        options_.mode != WriteMode::kAppend && !event.key.empty() && it != row_of_key.end()) {
       rows[it->second] = &event;
       continue;
     }
@@ -387,12 +387,32 @@ WriteResult PgWriter::WriteOneByOne(std::span<const Event> events) {
   return {events.size(), Status::Ok()};
 }
 
+Status PgWriter::ReplaceSnapshotTargets(std::span<const Event> events) {
+  replacing_.clear();
+  if (options_.mode != WriteMode::kSnapshot) {
+    return Status::Ok();
+  }
+  for (const Event& event : events) {
+    if (event.operation != Operation::kSnapshot) {
+      continue;
+    }
+    const std::string table = TargetTable(options_.table_template, event.source);
+    if (!replaced_.contains(table) && replacing_.insert(table).second) {
+      RETURN_IF_ERROR(connection_->Execute("TRUNCATE " + table).status());
+    }
+  }
+  return Status::Ok();
+}
+
 WriteResult PgWriter::Write(std::span<const Event> events) {
   for (bool grouped : {true, false}) {
     if (Status begun = connection_->Execute("BEGIN").status(); !begun.ok()) {
       return {0, begun};
     }
-    WriteResult result = grouped ? WriteGrouped(events) : WriteOneByOne(events);
+    WriteResult result{0, ReplaceSnapshotTargets(events)};
+    if (result.status.ok()) {
+      result = grouped ? WriteGrouped(events) : WriteOneByOne(events);
+    }
     if (!result.status.ok()) {
       (void)connection_->Execute("ROLLBACK");
       tables_.clear();  // the failure may have been a schema change
@@ -405,6 +425,7 @@ WriteResult PgWriter::Write(std::span<const Event> events) {
     if (Status committed = connection_->Execute("COMMIT").status(); !committed.ok()) {
       return {0, committed.Annotate("commit")};
     }
+    replaced_.insert(replacing_.begin(), replacing_.end());
     return {events.size(), Status::Ok()};
   }
   return {0, Status::Internal("unreachable")};

@@ -18,6 +18,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 
@@ -27,7 +28,10 @@
 
 namespace replicad::drivers::postgres {
 
-enum class WriteMode { kUpsert, kAppend };
+// kSnapshot (replace) writes like kUpsert, and empties each target table, in the same
+// transaction, before the first `snapshot` event for it this writer sees: a table an initial
+// snapshot fills ends up holding exactly the source's rows, also when the snapshot restarts.
+enum class WriteMode { kUpsert, kAppend, kSnapshot };
 
 struct WriterOptions {
   WriteMode mode = WriteMode::kUpsert;
@@ -54,6 +58,8 @@ class PgWriter {
                             const std::vector<std::string>& columns);
 
   Result<const TableInfo*> Describe(const std::string& table);
+  // Snapshot mode: empties the targets of this batch's first snapshot events.
+  Status ReplaceSnapshotTargets(std::span<const Event> events);
   WriteResult WriteGrouped(std::span<const Event> events);
   WriteResult WriteOneByOne(std::span<const Event> events);
   // Applies events[0] and, where it can, the run of similar events after it; returns how
@@ -75,6 +81,8 @@ class PgWriter {
   WriterOptions options_;
   std::map<std::string, TableInfo> tables_;
   std::map<std::string, std::string> stages_;  // table + columns -> staging table
+  std::set<std::string> replaced_;             // snapshot mode: targets already emptied
+  std::set<std::string> replacing_;            // ... by the transaction in progress
 };
 
 }  // namespace replicad::drivers::postgres

@@ -111,6 +111,8 @@ Result<std::unique_ptr<Source>> MakeSource(const EndpointContext& context) {
   }
   source.setup.tables = context.endpoint->collection_table;
   source.setup.create_slot = config::ParseBool(options.GetScalar("create_slot")).value_or(true);
+  source.initial_snapshot =
+      config::ParseBool(options.GetScalar("initial_snapshot")).value_or(false);
   if (Result<config::Duration> beat =
           config::ParseDuration(options.GetScalar("heartbeat_interval"));
       beat.ok()) {
@@ -121,11 +123,10 @@ Result<std::unique_ptr<Source>> MakeSource(const EndpointContext& context) {
 
 Result<std::unique_ptr<Sink>> MakeSink(const EndpointContext& context) {
   const std::string_view mode = context.endpoint->options.GetScalar("mode");
-  if (mode == "snapshot") {
-    return Status::FailedPrecondition("postgres: write mode snapshot is not supported yet");
-  }
   WriterOptions writer;
-  writer.mode = mode == "append" ? WriteMode::kAppend : WriteMode::kUpsert;
+  writer.mode = mode == "append"     ? WriteMode::kAppend
+                : mode == "snapshot" ? WriteMode::kSnapshot
+                                     : WriteMode::kUpsert;
   if (!context.endpoint->collection_table.empty()) {
     writer.table_template = context.endpoint->collection_table.front();
   }
