@@ -14,6 +14,7 @@ Command RunCommand();
 Command ValidateCommand();
 Command PositionsCommand();
 Command ReferenceCommand();
+Command TransformCommand();
 
 // Loads and checks `path` with the built-in catalog; prints every diagnostic to stderr.
 std::optional<config::Config> LoadConfigOrReport(const std::string& path);

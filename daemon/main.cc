@@ -22,8 +22,8 @@ Command VersionCommand() {
 }
 
 std::vector<Command> Commands() {
-  return {RunCommand(), ValidateCommand(), PositionsCommand(), ReferenceCommand(),
-          VersionCommand()};
+  return {RunCommand(),       ValidateCommand(),  PositionsCommand(),
+          TransformCommand(), ReferenceCommand(), VersionCommand()};
 }
 
 std::string MainHelp() {
