@@ -68,6 +68,15 @@ ErrorHandlingConfig ErrorHandling(const Node& handling) {
 
 }  // namespace
 
+const TransformationConfig* Config::FindTransformation(std::string_view id) const {
+  for (const TransformationConfig& transformation : transformations) {
+    if (transformation.id == id) {
+      return &transformation;
+    }
+  }
+  return nullptr;
+}
+
 const StreamConfig* Config::FindStream(std::string_view id) const {
   for (const StreamConfig& stream : streams) {
     if (stream.id == id) {
@@ -109,6 +118,8 @@ Config BuildModel(Node tree, std::string file) {
     transformation.id = String(item, "id");
     transformation.name = String(item, "name");
     transformation.type = String(item, "type");
+    transformation.scope =
+        item.GetScalar("scope") == "event" ? TransformScope::kEvent : TransformScope::kRow;
     transformation.specification = Child(item, "specification");
     transformation.error_handling = ErrorHandling(Child(item, "error_handling"));
     config.transformations.push_back(std::move(transformation));

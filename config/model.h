@@ -41,10 +41,13 @@ struct ErrorHandlingConfig {
   int max_dead_letters_per_minute = 0;  // 0: no limit
 };
 
+enum class TransformScope { kRow, kEvent };
+
 struct TransformationConfig {
   std::string id;
   std::string name;
   std::string type;
+  TransformScope scope = TransformScope::kRow;
   Node specification;
   ErrorHandlingConfig error_handling;
 };
@@ -95,6 +98,7 @@ struct Config {
   Config& operator=(Config&&) = default;
 
   const StreamConfig* FindStream(std::string_view id) const;
+  const TransformationConfig* FindTransformation(std::string_view id) const;
 };
 
 // REQUIRES: `tree` passed ApplySchema and CheckConsistency without diagnostics.

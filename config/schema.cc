@@ -200,6 +200,12 @@ const Section& TransformationSection() {
            .type = VT::kTransformSpec,
            .doc = "The transformation's spec: a list of operations, or the same as a JSON string.",
            .required = true},
+          {.name = "scope",
+           .type = VT::kEnum,
+           .default_value = "row",
+           .doc = "row: the spec reshapes each row image (`after`, `before`, `key`); event: it "
+                  "reshapes the whole change envelope.",
+           .choices = {"row", "event"}},
           {.name = "error_handling",
            .type = VT::kSection,
            .doc = "Failure handling.",

@@ -16,6 +16,7 @@ Command ValidateCommand();
 Command PositionsCommand();
 Command ReferenceCommand();
 Command DeadLettersCommand();
+Command TransformCommand();
 
 // Loads and checks `path` with the built-in catalog; prints every diagnostic to stderr.
 std::optional<config::Config> LoadConfigOrReport(const std::string& path);

@@ -22,8 +22,8 @@ Command VersionCommand() {
 }
 
 std::vector<Command> Commands() {
-  return {RunCommand(),         ValidateCommand(),  PositionsCommand(),
-          DeadLettersCommand(), ReferenceCommand(), VersionCommand()};
+  return {RunCommand(),       ValidateCommand(),  PositionsCommand(), DeadLettersCommand(),
+          TransformCommand(), ReferenceCommand(), VersionCommand()};
 }
 
 std::string MainHelp() {

@@ -1,6 +1,7 @@
 #include "daemon/stream_builder.h"
 
 #include "drivers/registry.h"
+#include "transform/registry.h"
 
 namespace replicad::daemon {
 namespace {
@@ -61,12 +62,31 @@ Result<std::unique_ptr<streams::Pipeline>> BuildPipeline(const config::Config& c
   ASSIGN_OR_RETURN(std::unique_ptr<drivers::Source> source,
                    source_driver->make_source(source_context));
   ASSIGN_OR_RETURN(std::unique_ptr<drivers::Sink> sink, BuildSink(config, stream, strand));
+  std::shared_ptr<const streams::EventTransformer> transformer;
+  config::ErrorHandlingConfig transform_errors;
+  if (!stream.transformation_id.empty()) {
+    const config::TransformationConfig* transformation =
+        config.FindTransformation(stream.transformation_id);
+    REPLICAD_CHECK(transformation != nullptr);  // the config checked the reference
+    ASSIGN_OR_RETURN(std::unique_ptr<transform::Transform> built,
+                     transform::Build(*transformation));
+    transformer =
+        std::make_shared<const streams::EventTransformer>(std::move(built), transformation->scope);
+    transform_errors = transformation->error_handling;
+    if (transform_errors.on_error == config::OnError::kDeadLetter &&
+        transform_errors.dead_letter_destination != "local") {
+      return Status::FailedPrecondition(
+          "error_handling.dead_letter_destination: only `local` is supported in this version");
+    }
+  }
   streams::PipelineOptions options{.stream_id = stream.id,
                                    .source_type = stream.source.type,
                                    .batch_size = static_cast<std::size_t>(stream.batch_size),
                                    .retry = stream.retry_policy,
                                    .bad_data = stream.error_handling,
-                                   .dead_letters = data_dir.dead_letters.get()};
+                                   .dead_letters = data_dir.dead_letters.get(),
+                                   .transformer = std::move(transformer),
+                                   .transform_errors = transform_errors};
   return std::make_unique<streams::Pipeline>(
       strand, std::move(source), std::move(sink), *data_dir.positions, std::move(options),
       std::make_unique<streams::StreamMetrics>(registry, stream.id));

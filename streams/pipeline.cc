@@ -108,11 +108,11 @@ Task<Status> Pipeline::OpenAll() {
 }
 
 Task<Status> Pipeline::HandleBadEvent(const Event& event, const Status& error,
-                                      std::uint32_t attempts) {
-  const config::ErrorHandlingConfig& policy = options_.bad_data;
+                                      std::uint32_t attempts,
+                                      const config::ErrorHandlingConfig& policy) {
   if (policy.on_error == config::OnError::kFailStream ||
       policy.on_error == config::OnError::kRetry) {
-    co_return error.Annotate("event " + event.event_id + " rejected by the destination");
+    co_return error.Annotate("event " + event.event_id);
   }
   const bool dead_letter = policy.on_error == config::OnError::kDeadLetter;
   if (metrics_) {
@@ -128,6 +128,42 @@ Task<Status> Pipeline::HandleBadEvent(const Event& event, const Status& error,
     co_return Status::Ok();
   }
   co_return co_await RunBlocking([&] { return dead_letters_.Store(event, error, attempts); });
+}
+
+Task<Status> Pipeline::TransformAll(std::vector<Event>& events) {
+  const config::ErrorHandlingConfig& policy = options_.transform_errors;
+  std::vector<Event> transformed;
+  transformed.reserve(events.size());
+  for (Event& event : events) {
+    for (std::uint32_t attempt = 1;; ++attempt) {
+      const auto started = std::chrono::steady_clock::now();
+      Result<std::optional<Event>> result = options_.transformer->Apply(event);
+      if (metrics_) {
+        metrics_->Transformed(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+            result.ok());
+      }
+      if (result.ok()) {
+        if (*result) {
+          transformed.push_back(std::move(**result));
+        }
+        break;
+      }
+      if (policy.on_error == config::OnError::kRetry &&
+          attempt <= static_cast<std::uint32_t>(policy.max_retries)) {
+        co_await Sleep(std::chrono::duration_cast<std::chrono::milliseconds>(policy.retry_delay));
+        if (stopping_) {
+          co_return Status::Cancelled("stopped while retrying a transformation");
+        }
+        continue;
+      }
+      CO_RETURN_IF_ERROR(co_await HandleBadEvent(
+          event, result.status().Annotate("transformation failed"), attempt, policy));
+      break;
+    }
+  }
+  events = std::move(transformed);
+  co_return Status::Ok();
 }
 
 Task<Status> Pipeline::WriteAll(std::vector<Event>& events) {
@@ -180,7 +216,9 @@ Task<Status> Pipeline::WriteAll(std::vector<Event>& events) {
         }
         continue;
       }
-      CO_RETURN_IF_ERROR(co_await HandleBadEvent(pending.front(), status, rejections + 1));
+      CO_RETURN_IF_ERROR(co_await HandleBadEvent(pending.front(),
+                                                 status.Annotate("rejected by the destination"),
+                                                 rejections + 1, options_.bad_data));
       pending = pending.subspan(1);
       limit = options_.batch_size;
       rejections = 0;
@@ -273,7 +311,10 @@ Task<void> Pipeline::WriteFrom(Queue& queue) {
       continue;  // drain, so the reader is never left blocked on a full queue
     }
     Status status = Status::Ok();
-    if (!batch->events.empty()) {
+    if (options_.transformer && !batch->events.empty()) {
+      status = co_await TransformAll(batch->events);
+    }
+    if (status.ok() && !batch->events.empty()) {
       status = co_await WriteAll(batch->events);
     }
     if (status.ok() && batch->checkpoint && batch->checkpoint != checkpoint_) {

@@ -13,7 +13,8 @@
 // destination rejects as bad data (DataError, or a native code in permanent_error_codes) is
 // isolated from its batch, the others are written, and it is handled per the stream's
 // error_handling: dead-lettered (stored before the checkpoint passes it), skipped, retried,
-// or the stream fails. Anything else stops the stream as failed.
+// or the stream fails; an event the transformation cannot reshape likewise, per the
+// transformation's error_handling. Anything else stops the stream as failed.
 
 #include <atomic>
 #include <boost/asio/steady_timer.hpp>
@@ -27,6 +28,7 @@
 #include "positions/dead_letter_store.h"
 #include "positions/store.h"
 #include "streams/dead_letters.h"
+#include "streams/event_transformer.h"
 #include "streams/retry.h"
 #include "streams/state.h"
 #include "streams/stream_metrics.h"
@@ -40,8 +42,10 @@ struct PipelineOptions {
   std::chrono::milliseconds linger{50};
   std::size_t queue_batches = 4;  // read batches waiting for the writer, at most
   config::RetryPolicyConfig retry;
-  config::ErrorHandlingConfig bad_data;                // the stream's error_handling
-  positions::DeadLetterStore* dead_letters = nullptr;  // required by on_error: dead_letter
+  config::ErrorHandlingConfig bad_data;                 // the stream's error_handling
+  positions::DeadLetterStore* dead_letters = nullptr;   // required by on_error: dead_letter
+  std::shared_ptr<const EventTransformer> transformer;  // none: events pass unchanged
+  config::ErrorHandlingConfig transform_errors;         // the transformation's error_handling
 };
 
 class Pipeline {
@@ -73,7 +77,9 @@ class Pipeline {
 
   Task<Status> OpenAll();
   Task<Status> WriteAll(std::vector<Event>& events);
-  Task<Status> HandleBadEvent(const Event& event, const Status& error, std::uint32_t attempts);
+  Task<Status> TransformAll(std::vector<Event>& events);
+  Task<Status> HandleBadEvent(const Event& event, const Status& error, std::uint32_t attempts,
+                              const config::ErrorHandlingConfig& policy);
   Status Classify(Status status) const;
   void SetError(const Status& status);
   Task<Status> Checkpoint(const Position& position);

@@ -58,6 +58,18 @@ StreamMetrics::StreamMetrics(prometheus::Registry& registry, const std::string& 
                        .Help("Events stored in the dead-letter queue.")
                        .Register(registry)
                        .Add({{"stream", stream}});
+  transform_seconds_ =
+      &prometheus::BuildHistogram()
+           .Name("replicad_transform_duration_seconds")
+           .Help("Time to transform one event.")
+           .Register(registry)
+           .Add({{"stream", stream}}, prometheus::Histogram::BucketBoundaries{
+                                          0.000001, 0.00001, 0.0001, 0.001, 0.01, 0.1});
+  transform_errors_ = &prometheus::BuildCounter()
+                           .Name("replicad_transform_errors_total")
+                           .Help("Events the transformation could not reshape.")
+                           .Register(registry)
+                           .Add({{"stream", stream}});
   lag_seconds_ = &prometheus::BuildGauge()
                       .Name("replicad_replication_lag_seconds")
                       .Help("Source commit time to destination commit, for the last batch.")
@@ -103,6 +115,13 @@ void StreamMetrics::Written(std::span<const Event> events, double write_seconds)
 }
 
 void StreamMetrics::Retried() { retries_->Increment(); }
+
+void StreamMetrics::Transformed(double seconds, bool ok) {
+  transform_seconds_->Observe(seconds);
+  if (!ok) {
+    transform_errors_->Increment();
+  }
+}
 
 void StreamMetrics::Failed(bool dead_lettered) {
   failed_->Increment();

@@ -29,6 +29,7 @@ class StreamMetrics {
   // A batch the destination committed: its events, size and write time.
   void Written(std::span<const Event> events, double write_seconds);
   void Retried();
+  void Transformed(double seconds, bool ok);
   // An event that could not be delivered: skipped, or stored as a dead letter.
   void Failed(bool dead_lettered);
   void Checkpointed(std::chrono::system_clock::time_point commit_time_of_last_event);
@@ -40,6 +41,8 @@ class StreamMetrics {
   std::array<prometheus::Counter*, 5> events_{};  // by Operation
   prometheus::Counter* retries_;
   prometheus::Counter* failed_;
+  prometheus::Histogram* transform_seconds_;
+  prometheus::Counter* transform_errors_;
   prometheus::Counter* dead_letters_;
   prometheus::Histogram* batch_size_;
   prometheus::Histogram* write_seconds_;
