@@ -15,8 +15,8 @@ daemon_pid='' listener_pid=''
 # shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 cleanup() {
-  [[ -n $daemon_pid ]] && kill -9 "$daemon_pid" 2>/dev/null || true
-  [[ -n $listener_pid ]] && kill "$listener_pid" 2>/dev/null || true
+  if [[ -n $daemon_pid ]]; then kill -9 "$daemon_pid" 2>/dev/null || true; fi
+  if [[ -n $listener_pid ]]; then kill "$listener_pid" 2>/dev/null || true; fi
   wait 2>/dev/null || true
   rm -rf "$work"
 }
