@@ -23,17 +23,8 @@ cleanup() {
 trap cleanup EXIT
 
 port=$(free_port)
-closed=$(free_port)
 token=notify-admin-token
-cat >"$work/config.yaml" <<YAML
-version: "1"
-service: {data_dir: $work/data, bind_address: 127.0.0.1, metrics_port: $port, admin_token: $token}
-streams:
-  - id: orders
-    source: {type: postgres, connection_string: "postgresql://u@127.0.0.1:$closed/shop?connect_timeout=1"}
-    destination: {type: postgres, connection_string: "postgresql://u@127.0.0.1:$closed/reporting"}
-    retry_policy: {max_attempts: 1000, initial_delay: 100ms, max_delay: 200ms}
-YAML
+offline_config "$work/config.yaml" "$port" "admin_token: $token"
 
 # start_listener SOCKET: messages go to $work/notify.log, one line each, fields tab-separated.
 start_listener() {
