@@ -111,7 +111,8 @@ Result<std::unique_ptr<Notifier>> OpenNotifySocket(std::string_view address) {
   if ((!abstract && !address.starts_with('/')) || address.size() < 2 ||
       address.size() > sizeof socket_address.sun_path) {
     return Status::InvalidArgument("NOTIFY_SOCKET '" + std::string(address) +
-                                   "' is neither an absolute path nor an abstract @name");
+                                   "' is not an absolute path or an abstract @name of at most " +
+                                   std::to_string(sizeof socket_address.sun_path) + " bytes");
   }
   std::memcpy(socket_address.sun_path, address.data(), address.size());
   if (abstract) {
