@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every config in deploy/examples validates with `replicad validate`, given the environment
-# variables it refers to, and together they cover each supported pair and feature.
+# variables it refers to, and together they cover each supported pair and feature. (config_test
+# loads them too, with the fixed variables of tests/config/test_environment.h: use those names.)
 # Usage: examples.sh REPLICAD_BINARY
 set -euo pipefail
 replicad=$1
