@@ -1,6 +1,7 @@
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
@@ -19,6 +20,7 @@
 #include "daemon/commands.h"
 #include "daemon/config_watch.h"
 #include "daemon/http_server.h"
+#include "daemon/notify.h"
 #include "daemon/process_metrics.h"
 #include "daemon/routes.h"
 #include "daemon/supervisor.h"
@@ -108,9 +110,13 @@ int RunDaemon(const Args& args) {
   std::mutex reload_mutex;
   const std::string running_service = ServiceFingerprint(*config);
   const std::string config_path = args.Get("config");
+  const NotifyEnvironment notify_environment = NotifyEnvironment::Process();
+  const std::unique_ptr<Notifier> notifier = NotifierFor(notify_environment);
   auto reload = [&](std::string_view trigger) -> Status {
     std::lock_guard<std::mutex> lock(reload_mutex);
+    notifier->Send(ReloadingMessage());
     Status status = ReloadConfig(config_path, supervisor, running_service);
+    notifier->Send("READY=1");
     (status.ok() ? reload_successes : reload_failures).Increment();
     if (!status.ok()) {
       log::Error("config reload rejected; the running streams go on unchanged",
@@ -168,6 +174,7 @@ int RunDaemon(const Args& args) {
       return;
     }
     draining = true;
+    notifier->Send("STOPPING=1");
     log::Info("shutting down", {{"signal", signal}});
     hangup.cancel();
     if (watch.ok()) {
@@ -189,6 +196,10 @@ int RunDaemon(const Args& args) {
       }
     });
   });
+  const std::unique_ptr<NotifyTicker> ticker =
+      StartNotifyTicker(io, *notifier, WatchdogInterval(notify_environment, getpid()),
+                        [&supervisor] { return StatusLine(supervisor.Streams()); });
+  notifier->Send("READY=1");
   log::Info("replicad running", {{"config", config->file}});
   std::thread helper([&io] { io.run(); });
   io.run();
@@ -215,7 +226,9 @@ Command RunCommand() {
           "(see /readyz and /api/v1/streams) while the others go on; POST\n"
           "/api/v1/streams/ID/resume starts it again. Exit codes: 0 after a clean shutdown,\n"
           "1 for an invalid config or a stream that cannot be built, 3 when streams had\n"
-          "failed or the shutdown was forced.",
+          "failed or the shutdown was forced. SIGHUP, a change to FILE or POST /api/v1/reload\n"
+          "reloads the config. With $NOTIFY_SOCKET set (systemd Type=notify) it reports\n"
+          "READY=1, RELOADING=1, STOPPING=1, STATUS= and, with $WATCHDOG_USEC, WATCHDOG=1.",
       .flags = {{"config", "FILE", "The config file."}},
       .run = RunDaemon,
   };

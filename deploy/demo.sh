@@ -58,7 +58,7 @@ if ((install)); then
   # What the build and PostgreSQL need, and curl; not the servers and tools only the tests
   # use (installing mariadb-server or prometheus would leave system services running).
   mapfile -t demo_packages < <(printf '%s\n' "${REPLICAD_PACKAGES[@]}" curl |
-    grep -vxE 'mariadb-server|mariadb-client|prometheus|clang-format')
+    grep -vxE 'mariadb-server|mariadb-client|prometheus|clang-format|systemd')
   ensure_packages "${demo_packages[@]}"
 fi
 

@@ -65,3 +65,20 @@ wait_until() {
 drop_slot() {  # drop_slot URI SLOT
   psql "$1" -qc "SELECT pg_drop_replication_slot('$2') FROM pg_replication_slots WHERE slot_name = '$2'" >/dev/null 2>&1 || true
 }
+
+# offline_config FILE PORT [SERVICE-SETTINGS]: a config serving HTTP on 127.0.0.1:PORT whose one
+# stream, "orders", points at a closed port and so keeps retrying: for tests of the process
+# that need no database. Its data dir is $work/data.
+offline_config() {
+  local closed
+  closed=$(free_port)
+  cat >"$1" <<YAML
+version: "1"
+service: {data_dir: $work/data, bind_address: 127.0.0.1, metrics_port: $2${3:+, $3}}
+streams:
+  - id: orders
+    source: {type: postgres, connection_string: "postgresql://u@127.0.0.1:$closed/shop?connect_timeout=1"}
+    destination: {type: postgres, connection_string: "postgresql://u@127.0.0.1:$closed/reporting"}
+    retry_policy: {max_attempts: 1000, initial_delay: 100ms, max_delay: 200ms}
+YAML
+}

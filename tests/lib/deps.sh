@@ -3,14 +3,14 @@
 # and the demo script.
 #
 # Never add libboost-dev: it pulls in Boost 1.74, which conflicts with the 1.81 packages.
-# prometheus is here only for `promtool check metrics`.
+# prometheus is here only for `promtool check metrics`, systemd for `systemd-analyze verify`.
 REPLICAD_PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
   libyaml-cpp-dev libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev
   libpq-dev libmariadb-dev libmariadb-dev-compat librocksdb-dev prometheus-cpp-dev catch2
   libmongoc-dev libbson-dev libssl-dev
   postgresql-15 postgresql-client-15 mariadb-server mariadb-client
-  prometheus clang-format
+  prometheus clang-format systemd
 )
 
 # Prints the packages of REPLICAD_PACKAGES (or of the arguments) not installed, one a line.
