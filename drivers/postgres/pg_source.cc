@@ -42,6 +42,10 @@ using Clock = std::chrono::steady_clock;
 
 // How often the server hears our position (and we ask how much WAL the slot retains).
 constexpr auto kStatusInterval = std::chrono::seconds(10);
+// Within one read, how long to let changes gather when they trickle in (fewer messages than
+// kGatherBelow per wake-up).
+constexpr auto kGatherDelay = std::chrono::milliseconds(5);
+constexpr std::size_t kGatherBelow = 64;
 constexpr std::int64_t kPgEpochOffsetMicros = 946'684'800'000'000;  // 2000-01-01 in Unix time
 
 std::chrono::system_clock::time_point FromPgTime(pgoutput::PgTime time) {
@@ -111,10 +115,13 @@ class PgSource final : public Source {
     ReadResult out;
     transaction_in_out_ = false;
     const Clock::time_point deadline = Clock::now() + linger;
+    bool just_consumed = false;
+    std::size_t messages = 0;  // since the last wait
     while (out.events.size() < max_events) {
       char* buffer = nullptr;
       const int length = PQgetCopyData(replication_->raw(), &buffer, /*async=*/1);
       if (length > 0) {
+        ++messages;
         Status handled = Handle(std::string_view(buffer, static_cast<std::size_t>(length)), out);
         PQfreemem(buffer);
         if (!handled.ok()) {
@@ -126,6 +133,14 @@ class PgSource final : public Source {
         co_return ClassifyError(replication_->raw(), nullptr, "replication stream")
             .Annotate("the server ended the replication stream");
       }
+      if (!just_consumed) {  // take what the socket already holds before waiting for more
+        just_consumed = true;
+        if (PQconsumeInput(replication_->raw()) == 0) {
+          co_return ClassifyError(replication_->raw(), nullptr, "reading the replication stream");
+        }
+        continue;
+      }
+      just_consumed = false;
       if (Clock::now() - last_status_ >= kStatusInterval) {
         if (Status sent = SendStatus(); !sent.ok()) {
           co_return sent;
@@ -147,12 +162,22 @@ class PgSource final : public Source {
       }
       asio::steady_timer timer(executor_,
                                std::min(deadline, last_heartbeat_ + options_.heartbeat_interval));
-      co_await (socket_.async_wait(asio::posix::descriptor_base::wait_read,
-                                   asio::as_tuple(asio::use_awaitable)) ||
-                timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+      if (messages > 0 && messages < kGatherBelow) {
+        // A trickle of small transactions: let more gather before the next look, rather than
+        // waking for every message (a wake-up costs far more than decoding one). A flood
+        // (a large transaction) is read as fast as it comes.
+        timer.expires_at(std::min(timer.expiry(), Clock::now() + kGatherDelay));
+        co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      } else {
+        co_await (socket_.async_wait(asio::posix::descriptor_base::wait_read,
+                                     asio::as_tuple(asio::use_awaitable)) ||
+                  timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+      }
       if (PQconsumeInput(replication_->raw()) == 0) {
         co_return ClassifyError(replication_->raw(), nullptr, "reading the replication stream");
       }
+      just_consumed = true;
+      messages = 0;
     }
     co_return out;
   }
