@@ -36,7 +36,7 @@ class Concat : public Operation {
         RETURN_IF_ERROR(AppendSource(document, *sources_[i].path, text));
       }
     }
-    return Write(document, target_, json::string(text));
+    return Write(document, target_, json::string(text, document.storage()));
   }
 
  private:

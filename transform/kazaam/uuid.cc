@@ -128,7 +128,7 @@ class UuidOperation : public Operation {
         ASSIGN_OR_RETURN(std::string text, NameText(document, name));
         ASSIGN_OR_RETURN(id, Hashed(id, text, entry.version));
       }
-      RETURN_IF_ERROR(Write(document, entry.target, json::string(Text(id))));
+      RETURN_IF_ERROR(Write(document, entry.target, json::string(Text(id), document.storage())));
     }
     return Status::Ok();
   }
