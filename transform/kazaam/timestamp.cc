@@ -73,7 +73,9 @@ class Timestamp : public Operation {
               ? Write(document, entry.path, json::string(entry.Format(Now()), document.storage()))
           : entry.path.HasEach() ? ConvertEach(document, entry)
                                  : ConvertAt(document, entry);
-      RETURN_IF_ERROR(status.Annotate("path '" + entry.path.text() + "'"));
+      if (!status.ok()) {
+        return status.Annotate("path '" + entry.path.text() + "'");
+      }
     }
     return Status::Ok();
   }
