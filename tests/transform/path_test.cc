@@ -166,7 +166,7 @@ TEST_CASE("targets written together reserve room for their siblings") {
   CHECK(acd.segments()[1].object_size == 2);
   CHECK(acd.segments()[2].object_size == 1);  // d under a.c
   CHECK(l0.segments()[1].object_size == 1);   // l[0] and l[1] are different objects
-  json::value doc;  // null: the first write makes the object
+  json::value doc;                            // null: the first write makes the object
   for (const Path* path : {&ab, &ac, &x}) {
     REQUIRE(Write(doc, *path, J("1")).ok());
   }
