@@ -113,7 +113,8 @@ std::optional<Options> CompileOptions(const Node& operation, config::Diagnostics
   }
   for (std::string_view text : {"over", "keySeparator"}) {
     if (const Node* value = operation.Find(text); value && !IsString(*value)) {
-      diagnostics.Add(value->mark, "'" + std::string(text) + "' must be a string");
+      diagnostics.Add(value->mark,
+                      "'" + std::string(text) + "' must be a string" + QuoteHint(*value));
     }
   }
   if (const Node* separator = operation.Find("keySeparator");

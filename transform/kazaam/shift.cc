@@ -150,7 +150,8 @@ std::unique_ptr<Operation> CompileShift(const Context& context) {
     for (const config::Node* source : sources) {
       if (!IsString(*source)) {
         context.Error(source->mark, "the source of '" + item.key +
-                                        "' must be a path string or a list of path strings");
+                                        "' must be a path string or a list of path strings" +
+                                        QuoteHint(*source));
       } else if (source->scalar == "$") {
         entry.sources.push_back(Source{});
       } else if (std::optional<Path> path = context.ParsePath(source->scalar, source->mark)) {

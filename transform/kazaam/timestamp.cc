@@ -142,8 +142,9 @@ std::unique_ptr<Operation> CompileTimestamp(const Context& context) {
     for (std::string_view key : {"inputFormat", "outputFormat"}) {
       const config::Node* format = formats.Find(key);
       if (format == nullptr || !IsString(*format)) {
-        context.Error(format ? format->mark : formats.mark,
-                      "'" + item.key + "' needs '" + std::string(key) + "' (a string)");
+        context.Error(format ? format->mark : formats.mark, "'" + item.key + "' needs '" +
+                                                                std::string(key) + "' (a string)" +
+                                                                (format ? QuoteHint(*format) : ""));
       } else {
         texts[index] = format->scalar;
       }

@@ -173,7 +173,7 @@ std::optional<Name> CompileName(const Context& context, const config::Node& node
     if (IsString(*fallback)) {
       name.fallback = fallback->scalar;
     } else {
-      context.Error(fallback->mark, "a name's 'default' must be a string");
+      context.Error(fallback->mark, "a name's 'default' must be a string" + QuoteHint(*fallback));
     }
   }
   return name;
