@@ -368,8 +368,8 @@ Task<Status> Pipeline::Run() {
   }
   co_await source_->Close();
   co_await sink_->Close();
+  SetError(status);  // before the state, so that "failed" is never seen without its error
   SetState(status.ok() ? StreamState::kStopped : StreamState::kFailed);
-  SetError(status);
   if (!status.ok()) {
     log::Error("stream failed", {{"stream", options_.stream_id}, {"error", status.message()}});
   }

@@ -179,10 +179,11 @@ bool IsJsonNumber(std::string_view text) {
   return i == text.size();
 }
 
-Result<json::value> ParseExact(std::string_view text) {
+Result<json::value> ParseExact(std::string_view text, json::storage_ptr storage) {
   json::parse_options options;
   options.max_depth = 256;
   json::basic_parser<ExactHandler> parser(options);
+  parser.handler().stack.reset(std::move(storage));
   json::error_code error;
   try {
     const std::size_t used = parser.write_some(false, text.data(), text.size(), error);

@@ -20,9 +20,9 @@
 
 namespace replicad::transform {
 
-// One JSON document (surrounding whitespace allowed). InvalidArgument with Boost.JSON's
-// reason if `text` is not exactly one valid UTF-8 JSON document.
-Result<boost::json::value> ParseExact(std::string_view text);
+// One JSON document (surrounding whitespace allowed), its values in `storage`. InvalidArgument
+// with Boost.JSON's reason if `text` is not exactly one valid UTF-8 JSON document.
+Result<boost::json::value> ParseExact(std::string_view text, boost::json::storage_ptr storage = {});
 
 // Compact JSON: object members in order, raw numbers as written, doubles in their shortest
 // exact form. Always valid JSON (a non-finite double, which JSON cannot hold, is written null).

@@ -23,6 +23,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# Any failing command ends the test: say where, with replicad's last words.
+trap 'echo "FAIL: line $LINENO exited $?"; tail -20 "$work/replicad.log" 2>/dev/null' ERR
 
 schema="CREATE TABLE e2e_kill (id int PRIMARY KEY, v bigint NOT NULL, note text, doc jsonb, at timestamptz, big numeric)"
 psql "$src" -qc "DROP TABLE IF EXISTS e2e_kill; DROP PUBLICATION IF EXISTS e2e_kill; $schema"

@@ -2,6 +2,7 @@
 
 #include "transform/exact_json.h"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/value.hpp>
 #include <catch2/catch.hpp>
 #include <limits>
@@ -40,6 +41,16 @@ TEST_CASE("only numbers Boost.JSON cannot spell back become raw numbers") {
   const json::value text = *ParseExact(R"("1.5")");
   CHECK_FALSE(IsRawNumber(text));
   CHECK(IsText(text));
+}
+
+TEST_CASE("parsed values live in the storage asked for") {
+  json::monotonic_resource arena;
+  const json::value value =
+      *ParseExact(R"({"a":[1.50,"text that does not fit inline"]})", json::storage_ptr(&arena));
+  CHECK(value.storage().get() == &arena);
+  CHECK(value.at("a").storage().get() == &arena);
+  CHECK(value.at("a").at(0).storage().get() == &arena);
+  CHECK(ParseExact("[1]")->storage().get() == json::storage_ptr().get());
 }
 
 TEST_CASE("objects keep their member order; strings are escaped") {

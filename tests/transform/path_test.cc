@@ -157,6 +157,23 @@ TEST_CASE("writes that would make invalid JSON are errors") {
              Catch::Contains("cannot write an index into an object"));
 }
 
+TEST_CASE("targets written together reserve room for their siblings") {
+  Path ab = P("a.b"), ac = P("a.c"), acd = P("a.c.d"), x = P("x"), l0 = P("l[0].k"),
+       l1 = P("l[1].j");
+  Path::ReserveForTargets({&ab, &ac, &acd, &x, &l0, &l1});
+  CHECK(ab.segments()[0].object_size == 3);  // a, x, l at the top
+  CHECK(ab.segments()[1].object_size == 2);  // b and c under a
+  CHECK(acd.segments()[1].object_size == 2);
+  CHECK(acd.segments()[2].object_size == 1);  // d under a.c
+  CHECK(l0.segments()[1].object_size == 1);   // l[0] and l[1] are different objects
+  json::value doc;                            // null: the first write makes the object
+  for (const Path* path : {&ab, &ac, &x}) {
+    REQUIRE(Write(doc, *path, J("1")).ok());
+  }
+  CHECK(doc.get_object().capacity() == 3);  // growing one by one gives 2 for a and x
+  CHECK(doc.at("a").get_object().capacity() == 2);
+}
+
 TEST_CASE("erasing members and elements") {
   auto erase = [](std::string_view document, std::string_view path) {
     json::value doc = J(document);

@@ -62,6 +62,28 @@ TEST_CASE("shift: wildcards, indices and exact numbers") {
         R"({"out":[null,"x"]})");
 }
 
+TEST_CASE("shift: a source read twice, or inside another source, is still there") {
+  CHECK(Run(R"([{"operation":"shift","spec":{"a":"x","b":"x.y","c":"x","d":["z"],"e":"z"}}])",
+            R"({"x":{"y":"long enough to live on the heap"},"z":"zz"})") ==
+        R"({"a":{"y":"long enough to live on the heap"},"b":"long enough to live on the heap",)"
+        R"("c":{"y":"long enough to live on the heap"},"d":["zz"],"e":"zz"})");
+  CHECK(Run(R"([{"operation":"shift","spec":{"a":"x","all":"$"}}])", R"({"x":"v"})") ==
+        R"({"a":"v","all":{"x":"v"}})");
+  CHECK(Run(R"([{"operation":"shift","spec":{"a":"l[0]","b":"l[*]"}}])", R"({"l":["v","w"]})") ==
+        R"({"a":"v","b":["v","w"]})");
+}
+
+TEST_CASE("shift makes each output object once, with room for all its members") {
+  std::string errors;
+  const auto compiled = testing::CompileText(
+      "- operation: shift\n  spec: {c.a: a, c.b: b, c.c: a, c.d: b, c.e: a, top: a}\n", &errors);
+  REQUIRE(compiled);
+  auto result = compiled->Apply(boost::json::object{{"a", 1}, {"b", 2}});
+  REQUIRE(result.ok());
+  CHECK((*result)->get_object().capacity() == 2);
+  CHECK((*result)->at("c").get_object().capacity() == 5);  // growing one by one gives 6
+}
+
 TEST_CASE("shift: entries apply in document order") {
   CHECK(Run(R"([{"operation":"shift","spec":{"a":"x","a.b":"y"}}])", R"({"x":"x","y":"y"})") ==
         R"({"a":{"b":"y"}})");

@@ -113,7 +113,9 @@ TEST_CASE("spec documents that do not compile") {
   CHECK_THAT(Errors(R"([{"operation":"shift","spec":{"a":"b"},"over":["a"]}])"),
              Catch::Contains("'over' must be a string"));
   CHECK_THAT(Errors(R"([{"operation":"shift","spec":{"a":"b"},"keySeparator":1}])"),
-             Catch::Contains("'keySeparator' must be a string"));
+             Catch::Contains("'keySeparator' must be a string (in YAML, write 1 in quotes)"));
+  CHECK_THAT(Errors(R"([{"operation":"shift","spec":{"a":"b"},"over":{"x":1}}])"),
+             Catch::EndsWith("'over' must be a string\n"));
   CHECK_THAT(Errors(R"([{"operation":"shift","spec":{"a":"b"},"over":"l[0]"}])"),
              Catch::Contains("'over' takes member names"));
   CHECK_THAT(

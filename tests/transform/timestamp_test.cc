@@ -170,6 +170,11 @@ TEST_CASE("timestamp: $now writes the current time, creating parents") {
 }
 
 TEST_CASE("timestamp: spec errors") {
+  CHECK_THAT(
+      Errors(
+          "- operation: timestamp\n  spec: {t: {inputFormat: 2006-01-02, outputFormat: 2006}}\n"),
+      Catch::Contains("spec:2:53: timestamp: 't' needs 'outputFormat' (a string) (in YAML, "
+                      "write 2006 in quotes)"));
   CHECK_THAT(Errors(R"([{"operation":"timestamp","spec":{"t":"2006"}}])"),
              Catch::Contains("timestamp: the value of 't' must be a mapping"));
   CHECK_THAT(Errors(R"([{"operation":"timestamp","spec":{"t":{"inputFormat":"2006"}}}])"),

@@ -83,7 +83,7 @@ class Coalesce : public Operation {
         if (found.value().is_null() || Ignored(found.value())) {
           continue;
         }
-        RETURN_IF_ERROR(Write(document, entry.target, std::move(found).Take()));
+        RETURN_IF_ERROR(Write(document, entry.target, std::move(found).Take(document.storage())));
         break;
       }
     }

@@ -36,7 +36,7 @@ class Concat : public Operation {
         RETURN_IF_ERROR(AppendSource(document, *sources_[i].path, text));
       }
     }
-    return Write(document, target_, json::string(text));
+    return Write(document, target_, json::string(text, document.storage()));
   }
 
  private:
@@ -78,7 +78,7 @@ std::optional<Source> CompileSource(const Context& context, const config::Node& 
   context.RejectUnknownKeys(node, {"value", "path"}, "a concat source");
   if (const config::Node* literal = node.Find("value")) {
     if (!IsString(*literal)) {
-      context.Error(literal->mark, "a source's 'value' must be a string");
+      context.Error(literal->mark, "a source's 'value' must be a string" + QuoteHint(*literal));
       return std::nullopt;
     }
     return Source{.literal = literal->scalar};
@@ -115,7 +115,7 @@ std::unique_ptr<Operation> CompileConcat(const Context& context) {
     if (IsString(*delim)) {
       delimiter = delim->scalar;
     } else {
-      context.Error(delim->mark, "'delim' must be a string");
+      context.Error(delim->mark, "'delim' must be a string" + QuoteHint(*delim));
     }
   }
   if (context.failed()) {

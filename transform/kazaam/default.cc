@@ -18,7 +18,7 @@ class Default : public Operation {
 
   Status Apply(json::value& document) const override {
     for (const auto& [target, value] : entries_) {
-      RETURN_IF_ERROR(Write(document, target, value));
+      RETURN_IF_ERROR(Write(document, target, json::value(value, document.storage())));
     }
     return Status::Ok();
   }
@@ -39,6 +39,11 @@ std::unique_ptr<Operation> CompileDefault(const Context& context) {
   if (context.failed()) {
     return nullptr;
   }
+  std::vector<Path*> targets;
+  for (auto& entry : entries) {
+    targets.push_back(&entry.first);
+  }
+  Path::ReserveForTargets(targets);
   return std::make_unique<Default>(std::move(entries));
 }
 

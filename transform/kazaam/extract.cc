@@ -15,7 +15,7 @@ class Extract : public Operation {
   Status Apply(json::value& document) const override {
     if (path_.HasEach()) {
       ASSIGN_OR_RETURN(Found found, Read(document, path_, require_));
-      document = std::move(found).Take();
+      document = std::move(found).Take(document.storage());
       return Status::Ok();
     }
     json::value* value = FindMutable(document, path_);
@@ -23,7 +23,7 @@ class Extract : public Operation {
       return RequiredMissing(path_);
     }
     // Moved out of the document before the document is replaced: no copy.
-    json::value extracted = value != nullptr ? std::move(*value) : json::value();
+    json::value extracted = value != nullptr ? std::move(*value) : json::value(document.storage());
     document = std::move(extracted);
     return Status::Ok();
   }

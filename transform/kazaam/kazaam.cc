@@ -43,44 +43,30 @@ std::string Suggest(std::string_view given, const std::vector<std::string_view>&
 // the whole document for that run.
 class Over : public Operation {
  public:
-  Over(std::string text, std::unique_ptr<Operation> inner)
-      : text_(std::move(text)), inner_(std::move(inner)) {
-    if (text_ != "$") {
-      for (std::size_t from = 0;;) {
-        const std::size_t dot = text_.find('.', from);
-        keys_.push_back(text_.substr(from, dot - from));
-        if (dot == std::string::npos) {
-          break;
-        }
-        from = dot + 1;
-      }
-    }
-  }
+  // `path`: nullopt for "$", the document itself.
+  Over(std::string text, std::optional<Path> path, std::unique_ptr<Operation> inner)
+      : text_(std::move(text)), path_(std::move(path)), inner_(std::move(inner)) {}
 
   Status Apply(json::value& document) const override {
-    json::value* target = &document;
-    for (const std::string& key : keys_) {
-      json::object* object = target->if_object();
-      const auto it = object != nullptr ? object->find(key) : json::object::iterator();
-      if (object == nullptr || it == object->end()) {
-        return Status::DataError("over '" + text_ + "': the path does not exist");
-      }
-      target = &it->value();
+    json::value* target = path_ ? FindMutable(document, *path_) : &document;
+    if (target == nullptr) {
+      return Status::DataError("over '" + text_ + "': the path does not exist");
     }
     json::array* array = target->if_array();
     if (array == nullptr) {
       return Status::DataError("over '" + text_ + "': not an array");
     }
     for (std::size_t i = 0; i < array->size(); ++i) {
-      RETURN_IF_ERROR(inner_->Apply((*array)[i])
-                          .Annotate("over '" + text_ + "', element " + std::to_string(i)));
+      if (Status status = inner_->Apply((*array)[i]); !status.ok()) {
+        return status.Annotate("over '" + text_ + "', element " + std::to_string(i));
+      }
     }
     return Status::Ok();
   }
 
  private:
   std::string text_;
-  std::vector<std::string> keys_;  // empty for "$": the document itself
+  std::optional<Path> path_;
   std::unique_ptr<Operation> inner_;
 };
 
@@ -127,7 +113,8 @@ std::optional<Options> CompileOptions(const Node& operation, config::Diagnostics
   }
   for (std::string_view text : {"over", "keySeparator"}) {
     if (const Node* value = operation.Find(text); value && !IsString(*value)) {
-      diagnostics.Add(value->mark, "'" + std::string(text) + "' must be a string");
+      diagnostics.Add(value->mark,
+                      "'" + std::string(text) + "' must be a string" + QuoteHint(*value));
     }
   }
   if (const Node* separator = operation.Find("keySeparator");
@@ -205,7 +192,12 @@ std::optional<Step> CompileStep(const Node& operation, config::Diagnostics& diag
     return std::nullopt;
   }
   if (over != nullptr && OverApplies(operation)) {
-    compiled = std::make_unique<Over>(over->scalar, std::move(compiled));
+    // Always split on '.', whatever keySeparator says (as the reference does).
+    std::optional<Path> path;
+    if (over->scalar != "$") {
+      path = *Path::Parse(over->scalar, ".");
+    }
+    compiled = std::make_unique<Over>(over->scalar, std::move(path), std::move(compiled));
   }
   return Step{std::string(type->name), std::move(compiled)};
 }

@@ -34,7 +34,7 @@ std::optional<Path> Context::ParsePath(std::string_view text, config::Mark mark)
 
 std::optional<Path> Context::PathOf(const Node& node, std::string_view what) const {
   if (!IsString(node)) {
-    Error(node.mark, std::string(what) + " must be a path string");
+    Error(node.mark, std::string(what) + " must be a path string" + QuoteHint(node));
     return std::nullopt;
   }
   return ParsePath(node.scalar, node.mark);
@@ -68,6 +68,11 @@ const Node* Context::ListAt(const Node& map, std::string_view key) const {
 
 bool IsBool(const Node& node) {
   return node.IsScalar() && !node.quoted && (node.scalar == "true" || node.scalar == "false");
+}
+
+std::string QuoteHint(const Node& node) {
+  return node.IsScalar() && !IsString(node) ? " (in YAML, write " + node.scalar + " in quotes)"
+                                            : "";
 }
 
 bool IsString(const Node& node) {

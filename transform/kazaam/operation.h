@@ -70,6 +70,9 @@ class Context {
 bool IsString(const config::Node& node);
 // True for the plain scalars true and false.
 bool IsBool(const config::Node& node);
+// For a diagnostic about a value that is not a string: how to make it one, if it is a number
+// or boolean written without quotes; "" otherwise.
+std::string QuoteHint(const config::Node& node);
 // The spec value as JSON: plain scalars that read as JSON numbers, true, false become those;
 // null stays null; every other scalar is a string.
 boost::json::value ToJson(const config::Node& node);

@@ -121,7 +121,7 @@ Result<Found> ReadFrom(const json::value& node, Segments segments, ReadState& st
                                    std::string(KindName(*current)));
         }
         const Segments rest = segments.subspan(i + 1);
-        json::array built;
+        json::array built(node.storage());
         built.reserve(array->size());
         for (const json::value& element : *array) {
           if (rest.empty()) {
@@ -132,7 +132,7 @@ Result<Found> ReadFrom(const json::value& node, Segments segments, ReadState& st
           if (!found.ok() || state.failed) {
             return found;
           }
-          built.push_back(std::move(*found).Take());
+          built.push_back(std::move(*found).Take(node.storage()));
         }
         return Found::Built(json::value(std::move(built)));
       }
@@ -145,7 +145,7 @@ Result<Found> ReadFrom(const json::value& node, Segments segments, ReadState& st
     return RequiredMissing(state.path);
   }
   // A [*] over a missing array still gives an array.
-  return HasEach(segments) ? Found::Built(json::array()) : Found::Missing();
+  return HasEach(segments) ? Found::Built(json::array(node.storage())) : Found::Missing();
 }
 
 json::value* Step(json::value& node, const Segment& segment) {
@@ -192,7 +192,8 @@ Status WriteFrom(json::value& node, Segments segments, json::value& value, const
         return error("the document is an array, it has no member '" + segment.key + "'");
       }
       if (!node.is_object()) {
-        node = json::object();
+        node = json::object(node.storage());
+        node.get_object().reserve(segment.object_size);
       }
       slot = &node.get_object()[segment.key];
     }
@@ -205,7 +206,7 @@ Status WriteFrom(json::value& node, Segments segments, json::value& value, const
       if (segment.index == Segment::Index::kEach) {
         return error("[*] needs an array to write into");
       }
-      *slot = json::array();
+      *slot = json::array(slot->storage());
     }
     json::array& array = slot->get_array();
     switch (segment.index) {
@@ -223,7 +224,7 @@ Status WriteFrom(json::value& node, Segments segments, json::value& value, const
         break;
       case Segment::Index::kEach:
         for (json::value& element : array) {
-          json::value copy = value;
+          json::value copy(value, element.storage());
           if (rest.empty()) {
             element = std::move(copy);
           } else {
@@ -236,7 +237,7 @@ Status WriteFrom(json::value& node, Segments segments, json::value& value, const
     }
   }
   if (rest.empty()) {
-    *slot = std::move(value);
+    slot->swap(value);  // cheaper than assigning; the old value goes with `value`
     return Status::Ok();
   }
   return WriteFrom(*slot, rest, value, path, false);
@@ -274,12 +275,42 @@ Path Path::WithFirstEachAt(std::size_t i) const {
   return copy;
 }
 
+void Path::ReserveForTargets(const std::vector<Path*>& targets) {
+  // Segments are siblings when every segment before them is the same.
+  auto same_before = [](const Path& a, const Path& b, std::size_t depth) {
+    for (std::size_t i = 0; i < depth; ++i) {
+      const Segment& x = a.segments_[i];
+      const Segment& y = b.segments_[i];
+      if (x.key != y.key || x.has_key != y.has_key || x.index != y.index ||
+          x.position != y.position) {
+        return false;
+      }
+    }
+    return true;
+  };
+  for (Path* path : targets) {
+    for (std::size_t depth = 0; depth < path->segments_.size(); ++depth) {
+      std::vector<std::string_view> names;
+      for (const Path* other : targets) {
+        if (other->segments_.size() > depth && other->segments_[depth].has_key &&
+            same_before(*path, *other, depth) &&
+            std::find(names.begin(), names.end(), other->segments_[depth].key) == names.end()) {
+          names.push_back(other->segments_[depth].key);
+        }
+      }
+      path->segments_[depth].object_size = names.size();
+    }
+  }
+}
+
 const json::value& Found::value() const {
   static const json::value kNull;
   return built_ ? owned_ : at_ != nullptr ? *at_ : kNull;
 }
 
-json::value Found::Take() && { return built_ ? std::move(owned_) : json::value(value()); }
+json::value Found::Take(const json::storage_ptr& storage) && {
+  return built_ ? std::move(owned_) : json::value(value(), storage);
+}
 
 Result<Found> Read(const json::value& document, const Path& path, bool require) {
   ReadState state{.path = path, .require = require, .lenient = false};

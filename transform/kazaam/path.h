@@ -25,6 +25,9 @@ struct Segment {
   bool has_key = true;  // false for a bare "[N]"
   Index index = Index::kNone;
   std::size_t position = 0;  // kAt only
+  // Writing: the members to make room for when this segment has to create the object that
+  // holds `key` (see ReserveForTargets).
+  std::size_t object_size = 0;
 };
 
 class Path {
@@ -42,10 +45,17 @@ class Path {
   // A copy whose first [*] is [i].
   Path WithFirstEachAt(std::size_t i) const;
 
+  // Sets each segment's object_size to the number of different member names the `targets`
+  // write next to it, so that objects made while writing them are allocated once.
+  static void ReserveForTargets(const std::vector<Path*>& targets);
+
  private:
   std::string text_;
   std::vector<Segment> segments_;
 };
+
+// Every value the engine makes for a document lives in that document's storage: a stream may
+// hold its documents in an arena (a boost::json::monotonic_resource) to make them cheap.
 
 // The outcome of reading a path: nothing there, a value inside the document, or an array
 // built from the elements a [*] went through.
@@ -58,8 +68,9 @@ class Found {
   bool missing() const { return !built_ && at_ == nullptr; }
   // Null when missing.
   const boost::json::value& value() const;
-  // The value to write elsewhere: the built array moved out, anything else copied.
-  boost::json::value Take() &&;
+  // The value to write elsewhere, in `storage`: the built array moved out (it is built in the
+  // storage of the document read), anything else copied.
+  boost::json::value Take(const boost::json::storage_ptr& storage) &&;
 
  private:
   Found() = default;

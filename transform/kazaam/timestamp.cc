@@ -68,11 +68,14 @@ class Timestamp : public Operation {
 
   Status Apply(json::value& document) const override {
     for (const Entry& entry : entries_) {
-      Status status = entry.input_text == kNow
-                          ? Write(document, entry.path, json::string(entry.Format(Now())))
-                      : entry.path.HasEach() ? ConvertEach(document, entry)
-                                             : ConvertAt(document, entry);
-      RETURN_IF_ERROR(status.Annotate("path '" + entry.path.text() + "'"));
+      Status status =
+          entry.input_text == kNow
+              ? Write(document, entry.path, json::string(entry.Format(Now()), document.storage()))
+          : entry.path.HasEach() ? ConvertEach(document, entry)
+                                 : ConvertAt(document, entry);
+      if (!status.ok()) {
+        return status.Annotate("path '" + entry.path.text() + "'");
+      }
     }
     return Status::Ok();
   }
@@ -84,7 +87,7 @@ class Timestamp : public Operation {
     }
     const json::string& text = value.get_string();
     ASSIGN_OR_RETURN(std::string converted, entry.Convert({text.data(), text.size()}));
-    value = json::string(converted);
+    value = json::string(converted, value.storage());
     return Status::Ok();
   }
 
@@ -109,7 +112,7 @@ class Timestamp : public Operation {
   // Element i of the values a [*] path reads is written back with [*] replaced by [i].
   Status ConvertEach(json::value& document, const Entry& entry) const {
     ASSIGN_OR_RETURN(Found found, Read(document, entry.path, require_));
-    json::value values = std::move(found).Take();
+    json::value values = std::move(found).Take(document.storage());
     json::array& array = values.get_array();
     for (std::size_t i = 0; i < array.size(); ++i) {
       RETURN_IF_ERROR(ConvertInPlace(array[i], entry));
@@ -139,8 +142,9 @@ std::unique_ptr<Operation> CompileTimestamp(const Context& context) {
     for (std::string_view key : {"inputFormat", "outputFormat"}) {
       const config::Node* format = formats.Find(key);
       if (format == nullptr || !IsString(*format)) {
-        context.Error(format ? format->mark : formats.mark,
-                      "'" + item.key + "' needs '" + std::string(key) + "' (a string)");
+        context.Error(format ? format->mark : formats.mark, "'" + item.key + "' needs '" +
+                                                                std::string(key) + "' (a string)" +
+                                                                (format ? QuoteHint(*format) : ""));
       } else {
         texts[index] = format->scalar;
       }

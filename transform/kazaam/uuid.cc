@@ -128,7 +128,7 @@ class UuidOperation : public Operation {
         ASSIGN_OR_RETURN(std::string text, NameText(document, name));
         ASSIGN_OR_RETURN(id, Hashed(id, text, entry.version));
       }
-      RETURN_IF_ERROR(Write(document, entry.target, json::string(Text(id))));
+      RETURN_IF_ERROR(Write(document, entry.target, json::string(Text(id), document.storage())));
     }
     return Status::Ok();
   }
@@ -173,7 +173,7 @@ std::optional<Name> CompileName(const Context& context, const config::Node& node
     if (IsString(*fallback)) {
       name.fallback = fallback->scalar;
     } else {
-      context.Error(fallback->mark, "a name's 'default' must be a string");
+      context.Error(fallback->mark, "a name's 'default' must be a string" + QuoteHint(*fallback));
     }
   }
   return name;
