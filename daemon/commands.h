@@ -17,6 +17,7 @@ Command PositionsCommand();
 Command ReferenceCommand();
 Command DeadLettersCommand();
 Command TransformCommand();
+Command CheckCommand();
 
 // Loads and checks `path` with the built-in catalog; prints every diagnostic to stderr.
 std::optional<config::Config> LoadConfigOrReport(const std::string& path);

@@ -22,8 +22,8 @@ Command VersionCommand() {
 }
 
 std::vector<Command> Commands() {
-  return {RunCommand(),       ValidateCommand(),  PositionsCommand(), DeadLettersCommand(),
-          TransformCommand(), ReferenceCommand(), VersionCommand()};
+  return {RunCommand(),         ValidateCommand(),  CheckCommand(),     PositionsCommand(),
+          DeadLettersCommand(), TransformCommand(), ReferenceCommand(), VersionCommand()};
 }
 
 std::string MainHelp() {

@@ -138,6 +138,19 @@ int RunPositions(const Args& args) {
   if (action == "show") {
     return Show(**store, args.positional[1], history);
   }
+  if (args.Has("to")) {
+    // The previous checkpoint's source type, so `show` keeps telling what the bytes are.
+    Result<std::optional<positions::Checkpoint>> previous = (*store)->Load(args.positional[1]);
+    positions::Checkpoint checkpoint{previous.ok() && *previous ? (*previous)->source_type : "",
+                                     Position{args.Get("to")}, std::chrono::system_clock::now(), 0,
+                                     0};
+    if (Result<positions::Checkpoint> set = (*store)->Commit(args.positional[1], checkpoint);
+        !set.ok()) {
+      return Fail(set.status());
+    }
+    std::cout << "stream " << args.positional[1] << ": position set to " << args.Get("to") << "\n";
+    return kExitOk;
+  }
   if (Status status = (*store)->Reset(args.positional[1]); !status.ok()) {
     return Fail(status);
   }
@@ -177,17 +190,22 @@ Command PositionsCommand() {
   return Command{
       .name = "positions",
       .summary = "List, show or reset stored stream positions",
-      .usage = "list|show ID|reset ID (--data-dir DIR | --config FILE) [--yes] [--history N]",
+      .usage =
+          "list|show ID|reset ID (--data-dir DIR | --config FILE) [--yes] [--to POSITION] "
+          "[--history N]",
       .description =
           "Reads the position store (RocksDB) in the data dir. `list` prints each stream's\n"
           "current checkpoint; `show ID` prints one stream's checkpoint and its recent history;\n"
           "`reset ID --yes` forgets the current position, so the stream starts from its\n"
-          "configured initial position (history is kept); it needs the daemon stopped, while\n"
+          "configured initial position (history is kept), or with `--to POSITION` resumes it\n"
+          "just after POSITION (as `show` prints it, e.g. a saved earlier one); it needs the\n"
+          "daemon stopped, while\n"
           "list and show also work beside a running daemon. Exit codes: 0 ok, 1 no such\n"
           "stream or store, 2 usage, 3 store error (a damaged record included).",
       .flags = {{"data-dir", "DIR", "The data dir (service.data_dir)."},
                 {"config", "FILE", "Take the data dir from this config file instead."},
                 {"yes", "", "Confirm a reset."},
+                {"to", "POSITION", "Reset to this position instead of forgetting it."},
                 {"history", "N", "History entries shown by `show` (default 10)."}},
       .min_positional = 1,
       .max_positional = 2,

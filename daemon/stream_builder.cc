@@ -4,7 +4,6 @@
 #include "transform/registry.h"
 
 namespace replicad::daemon {
-namespace {
 
 Result<drivers::EndpointContext> Context(const config::Config& config,
                                          const config::StreamConfig& stream,
@@ -26,8 +25,6 @@ Result<drivers::EndpointContext> Context(const config::Config& config,
   }
   return context;
 }
-
-}  // namespace
 
 Result<std::unique_ptr<drivers::Sink>> BuildSink(const config::Config& config,
                                                  const config::StreamConfig& stream,

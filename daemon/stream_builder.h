@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "config/model.h"
-#include "drivers/sink.h"
+#include "drivers/driver.h"
 #include "positions/data_dir.h"
 #include "streams/pipeline.h"
 
@@ -21,6 +21,11 @@ Result<std::unique_ptr<streams::Pipeline>> BuildPipeline(const config::Config& c
                                                          positions::DataDir& data_dir,
                                                          prometheus::Registry& registry,
                                                          Executor strand);
+
+// What a driver gets for one of the stream's endpoints: credentials resolved.
+Result<drivers::EndpointContext> Context(const config::Config& config,
+                                         const config::StreamConfig& stream,
+                                         const config::EndpointConfig& endpoint, Executor strand);
 
 // The stream's destination alone (replaying dead letters).
 Result<std::unique_ptr<drivers::Sink>> BuildSink(const config::Config& config,

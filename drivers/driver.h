@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,11 +30,23 @@ struct EndpointContext {
   Executor executor;  // the stream's strand
 };
 
+// One requirement `replicad check` verified on a live server.
+struct CheckFinding {
+  bool ok = false;
+  std::string what;  // "binlog_format is ROW"
+  std::string fix;   // when not ok: the statement or setting that fixes it
+};
+
+enum class EndpointRole { kSource, kDestination };
+
 struct DriverSpec {
   config::DriverDescriptor descriptor;
   // Empty while the driver cannot read, or write, yet.
   std::function<Result<std::unique_ptr<Source>>(const EndpointContext&)> make_source;
   std::function<Result<std::unique_ptr<Sink>>(const EndpointContext&)> make_sink;
+  // Connects and verifies settings and privileges for the role (blocking). A failure to
+  // connect is the Status; unmet requirements are findings.
+  std::function<Result<std::vector<CheckFinding>>(const EndpointContext&, EndpointRole)> check;
 };
 
 // Keys shared by every destination's write_options, declared once.

@@ -4,6 +4,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "drivers/postgres/pg_arrays.h"
 #include "streams/core/base64.h"
 
 namespace replicad::drivers::postgres {
@@ -56,6 +57,13 @@ Status AppendValue(std::string& out, const boost::json::value& value, const std:
     case boost::json::kind::bool_:
       out += value.get_bool() ? "true" : "false";
       return Status::Ok();
+    case boost::json::kind::array:
+      if (IsArrayType(type)) {
+        ASSIGN_OR_RETURN(std::string literal, JsonToArrayLiteral(value.get_array(), type));
+        AppendEscaped(out, literal);
+        return Status::Ok();
+      }
+      [[fallthrough]];
     default:
       AppendEscaped(out, boost::json::serialize(value));
       return Status::Ok();

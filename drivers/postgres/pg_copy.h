@@ -13,8 +13,8 @@
 namespace replicad::drivers::postgres {
 
 // The `after` images of `rows`, restricted to `columns`, in COPY text format. `types` are the
-// target column types (bytea values arrive base64 and are sent as hex). DataError when a
-// bytea value is not base64.
+// target column types (bytea values arrive base64 and are sent as hex; JSON arrays for array
+// columns become array literals, pg_arrays.h). DataError when a bytea value is not base64.
 Result<std::string> CopyText(const std::vector<std::string>& columns,
                              const std::vector<std::string>& types,
                              std::span<const Event* const> rows);

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "drivers/postgres/pg_arrays.h"
 #include "streams/core/base64.h"
 
 namespace replicad::drivers::postgres {
@@ -128,6 +129,9 @@ Result<boost::json::value> TextToJson(std::uint32_t type, std::string_view text)
     case oid::kTimestamp:
       return Timestamp(text);
     default:
+      if (const std::uint32_t element = ArrayElementType(type); element != 0) {
+        return ArrayTextToJson(element, text);
+      }
       return boost::json::value(boost::json::string(text));
   }
 }

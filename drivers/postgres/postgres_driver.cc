@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <span>
 
 #include "config/apply_schema.h"
 #include "config/duration.h"
@@ -133,6 +134,55 @@ Result<std::unique_ptr<Sink>> MakeSink(const EndpointContext& context) {
   return NewPgSink(Connection(context), std::move(writer));
 }
 
+// One boolean query per requirement; `fix` may use {user} and {database}.
+struct PgRequirement {
+  const char* what;
+  const char* query;
+  const char* fix;
+};
+
+Result<std::vector<CheckFinding>> Check(const EndpointContext& context, EndpointRole role) {
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> connection,
+                   PgConnection::Connect(Connection(context)));
+  static const PgRequirement kSource[] = {
+      {"wal_level is logical", "SELECT current_setting('wal_level') = 'logical'",
+       "ALTER SYSTEM SET wal_level = logical; then restart the server"},
+      {"the user may replicate (REPLICATION or superuser)",
+       "SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user",
+       "ALTER ROLE {user} REPLICATION;"},
+      {"max_replication_slots > 0", "SELECT current_setting('max_replication_slots')::int > 0",
+       "ALTER SYSTEM SET max_replication_slots = 10; then restart the server"},
+      {"the user may create publications in the database",
+       "SELECT has_database_privilege(current_database(), 'CREATE')",
+       "GRANT CREATE ON DATABASE {database} TO {user};"},
+  };
+  static const PgRequirement kDestination[] = {
+      {"the user may create temporary tables (batch staging)",
+       "SELECT has_database_privilege(current_database(), 'TEMP')",
+       "GRANT TEMPORARY ON DATABASE {database} TO {user};"},
+  };
+  ASSIGN_OR_RETURN(PgResult who, connection->Execute("SELECT quote_ident(current_user), "
+                                                     "quote_ident(current_database())"));
+  const std::string user = PQgetvalue(who.get(), 0, 0);
+  const std::string database = PQgetvalue(who.get(), 0, 1);
+  std::vector<CheckFinding> findings;
+  for (const PgRequirement& requirement : role == EndpointRole::kSource
+                                              ? std::span<const PgRequirement>(kSource)
+                                              : std::span<const PgRequirement>(kDestination)) {
+    ASSIGN_OR_RETURN(PgResult result, connection->Execute(requirement.query));
+    const bool ok = PQntuples(result.get()) == 1 && PQgetvalue(result.get(), 0, 0)[0] == 't';
+    std::string fix = ok ? "" : requirement.fix;
+    for (const auto& [name, value] :
+         {std::pair{std::string("{user}"), user}, std::pair{std::string("{database}"), database}}) {
+      for (std::size_t at = fix.find(name); at != std::string::npos; at = fix.find(name)) {
+        fix.replace(at, name.size(), value);
+      }
+    }
+    findings.push_back({ok, requirement.what, std::move(fix)});
+  }
+  return findings;
+}
+
 }  // namespace
 
 DriverSpec Spec() {
@@ -144,7 +194,7 @@ DriverSpec Spec() {
                         .sink_options = &SinkOptions(),
                         .parse_connection_string = ParseConnectionString,
                     },
-                    MakeSource, MakeSink};
+                    MakeSource, MakeSink, Check};
 }
 
 }  // namespace replicad::drivers::postgres

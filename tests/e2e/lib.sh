@@ -2,6 +2,14 @@
 # Helpers for the end-to-end scripts. The caller sets: work (a temp dir), src and dst
 # (PostgreSQL URIs), and daemon_log (the replicad log, shown on failure).
 
+# require_servers: skips the test (exit 77, never a pass) without the servers of tests/run.sh.
+require_servers() {
+  if [[ -z "${REPLICAD_TEST_PG_URI:-}" || -z "${REPLICAD_TEST_MYSQL_URI:-}" ]]; then
+    echo "no test servers (run through tests/run.sh): skipped"
+    exit 77
+  fi
+}
+
 fail() {
   echo "FAIL: $*"
   [[ -n ${daemon_log:-} ]] && tail -30 "$daemon_log" 2>/dev/null

@@ -172,11 +172,13 @@ for _ in 1 2 3 4 5; do
   before=${EPOCHREALTIME/./}
   [[ $(http_status GET "$port" /healthz) == 200 ]] || fail "/healthz did not answer 200"
   elapsed_ms=$(((${EPOCHREALTIME/./} - before) / 1000))
-  (( elapsed_ms < 100 )) || fail "/healthz took $elapsed_ms ms beside a hung stream"
+  # A health check held up by the hung stream would wait out its 10 s timeouts; the slack
+  # is for a loaded 2-core CI machine (this time includes starting the shell tools).
+  (( elapsed_ms < 1000 )) || fail "/healthz took $elapsed_ms ms beside a hung stream"
 done
 [[ $(http_status GET "$port" /readyz) == 503 ]] || fail "/readyz is not 503 with a hung stream"
 [[ $(http_status POST "$port" /api/v1/streams/ok/pause "any") == 403 ]] ||
   fail "without service.admin_token the admin API is not disabled (403)"
 stop_daemon
 (( took <= 5 )) || fail "shutdown beside a hung stream took $took s"
-echo "ok: a hung destination: that stream is $state, the other replicates, /healthz < 100 ms, shutdown in $took s"
+echo "ok: a hung destination: that stream is $state, the other replicates, /healthz < 1 s, shutdown in $took s"

@@ -5,8 +5,12 @@
 #include <libpq-fe.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 #include <cstdlib>
+
+#include "drivers/postgres/pg_values.h"
+#include "tests/support/change_events.h"
 
 namespace replicad::drivers::postgres {
 namespace {
@@ -35,16 +39,7 @@ std::string Rows(PgConnection& connection, const std::string& table) {
   return PQgetvalue(result->get(), 0, 0);
 }
 
-Event Change(Operation operation, const char* key, const char* after, const char* before = "null") {
-  Event event;
-  event.operation = operation;
-  event.event_id = "test";
-  event.source = {"postgres", "src", "public", "writer_test"};
-  event.key = boost::json::parse(key).as_object();
-  event.after = boost::json::parse(after);
-  event.before = boost::json::parse(before);
-  return event;
-}
+using testing::Change;
 
 struct Fixture {
   std::unique_ptr<PgConnection> admin = Connect();
@@ -208,6 +203,55 @@ TEST_CASE_METHOD(Fixture, "truncate empties the target; append mode only inserts
   WriteResult twice =
       append.Write(std::vector{Change(Operation::kInsert, R"({"id":1})", R"({"id":1})")});
   CHECK(twice.status.code() == StatusCode::kDataError);  // 23505: append does not upsert
+}
+
+TEST_CASE("arrays land as arrays and read back as the same JSON, by VALUES and by COPY") {
+  std::unique_ptr<PgConnection> admin = Connect();
+  Sql(*admin, "DROP TABLE IF EXISTS writer_arrays");
+  Sql(*admin,
+      "CREATE TABLE writer_arrays (id int8 PRIMARY KEY, nums int4[], words text[], grid int8[], "
+      "docs jsonb[], raw bytea[], doc jsonb)");
+  const std::string values =
+      R"("nums":[1,null,-3],"words":["a b",null,"NULL","x\"y","c\\d","{}","","a,b","tab\there\n"],)"
+      R"("grid":[[1,2],[3,null]],"docs":[{"k":[1,"x"]},"s",null],"raw":["AP8QXA==",null],)"
+      R"("doc":[1,"x"]})";
+  auto batch = [&](int first, int count) {
+    std::vector<Event> events;
+    for (int id = first; id < first + count; ++id) {
+      const std::string key = "{\"id\":" + std::to_string(id) + "}";
+      const std::string row = "{\"id\":" + std::to_string(id) + "," + values;
+      events.push_back(
+          Change(Operation::kInsert, key.c_str(), row.c_str(), "null", "writer_arrays"));
+    }
+    return events;
+  };
+  PgWriter writer(Connect(), {});
+  REQUIRE(writer.Write(batch(1, 2)).status.ok());     // VALUES
+  REQUIRE(writer.Write(batch(101, 40)).status.ok());  // COPY
+  Result<PgResult> rows = admin->Execute(
+      "SELECT nums, words, grid, docs, raw, doc, words[9], grid[2][1] FROM writer_arrays "
+      "ORDER BY id");
+  REQUIRE(rows.ok());
+  REQUIRE(PQntuples(rows->get()) == 42);
+  const boost::json::object expected = boost::json::parse("{" + values).as_object();
+  for (int row : {0, 41}) {
+    boost::json::object read;
+    for (int column = 0; column < 5; ++column) {
+      Result<boost::json::value> value =
+          TextToJson(PQftype(rows->get(), column), PQgetvalue(rows->get(), row, column));
+      REQUIRE(value.ok());
+      read[PQfname(rows->get(), column)] = *value;
+    }
+    boost::json::object sent = expected;
+    sent.erase("doc");
+    CHECK(boost::json::serialize(read) == boost::json::serialize(sent));
+    CHECK(std::string(PQgetvalue(rows->get(), row, 5)) == "[1, \"x\"]");  // jsonb stays JSON
+    CHECK(std::string(PQgetvalue(rows->get(), row, 6)) == "tab\there\n");
+    CHECK(std::string(PQgetvalue(rows->get(), row, 7)) == "3");
+  }
+  WriteResult bad = writer.Write(std::vector{Change(
+      Operation::kInsert, R"({"id":7})", R"({"id":7,"nums":["x"]})", "null", "writer_arrays")});
+  CHECK(bad.status.code() == StatusCode::kDataError);
 }
 
 TEST_CASE("an unreachable server is retryable and the error names no password") {
