@@ -54,52 +54,10 @@ done
 [[ $(id -u) == 0 ]] || { echo "run as root (servers start through runuser)" >&2; exit 2; }
 [[ -x $binary ]] || { echo "no replicad binary at $binary" >&2; exit 2; }
 
-# shellcheck source=SCRIPTDIR/../tests/lib/servers.sh
-source "$repo/tests/lib/servers.sh"
-pgbin=$REPLICAD_PG_BIN
-
-work=$(mktemp -d /tmp/replicad-bench.XXXXXX)
-# A private copy: a concurrent rebuild must not change the binary under the benchmark.
-cp "$binary" "$work/replicad"
-replicad_pid=
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$here/lib.sh"
 pgbench_pid=
-
-log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
-
-# Stops PID (a child of this shell) with SIGTERM, then SIGKILL after WAIT seconds; its exit
-# status goes to stopped_status (not printed: `wait` only works in the shell that started it).
-stopped_status=
-stop_pid() {
-  local pid=$1 wait_s=${2:-40} i
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < wait_s * 10; i++)); do
-    _replicad_alive "$pid" || break
-    sleep 0.1
-  done
-  if _replicad_alive "$pid"; then
-    log "pid $pid ignored SIGTERM for ${wait_s}s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  stopped_status=0
-  wait "$pid" 2>/dev/null || stopped_status=$?
-}
-
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  [[ -z $replicad_pid ]] || stop_pid "$replicad_pid" 10
-  [[ -z $pgbench_pid ]] || stop_pid "$pgbench_pid" 5
-  stop_servers
-  if [[ -n $keep ]]; then
-    { mkdir -p "$keep" && cp -r "$work"/. "$keep"/; } 2>/dev/null || true
-    log "logs kept in $keep"
-  fi
-  rm -rf "$work"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_cleanup_hook() { [[ -z $pgbench_pid ]] || stop_pid "$pgbench_pid" 5; }
 
 # --- servers ----------------------------------------------------------------------------------
 # Two clusters with identical settings (tests/lib/servers.sh: wal_level=logical, fsync=off,

@@ -196,15 +196,6 @@ Status PgWriter::UpsertRows(const std::string& table, const ColumnTypes& types,
       updates += (updates.empty() ? "" : ", ") + quoted + " = EXCLUDED." + quoted;
     }
   }
-  for (const Event* row : rows) {
-    std::string tuple;
-    const boost::json::object& after = row->after.get_object();
-    for (const std::string& column : columns) {
-      ASSIGN_OR_RETURN(std::string placeholder, parameters.Add(after.at(column), types.at(column)));
-      tuple += (tuple.empty() ? "" : ", ") + placeholder;
-    }
-    values += (values.empty() ? "(" : ", (") + tuple + ")";
-  }
   std::string on_conflict;
   if (options().mode != WriteMode::kAppend && !key.empty()) {
     std::string conflict;
@@ -216,6 +207,15 @@ Status PgWriter::UpsertRows(const std::string& table, const ColumnTypes& types,
   }
   if (rows.size() >= kCopyMinRows) {
     return CopyRows(table, types, columns, rows, on_conflict);
+  }
+  for (const Event* row : rows) {
+    std::string tuple;
+    const boost::json::object& after = row->after.get_object();
+    for (const std::string& column : columns) {
+      ASSIGN_OR_RETURN(std::string placeholder, parameters.Add(after.at(column), types.at(column)));
+      tuple += (tuple.empty() ? "" : ", ") + placeholder;
+    }
+    values += (values.empty() ? "(" : ", (") + tuple + ")";
   }
   return connection_
       ->Execute("INSERT INTO " + table + " (" + column_list + ") VALUES " + values + on_conflict,
