@@ -161,7 +161,11 @@ class MysqlSource final : public Source {
     // its own flag only after the first FORMAT_DESCRIPTION, and a ROTATE comes before it).
     ASSIGN_OR_RETURN(std::vector<Row> checksum, control->Query("SELECT @@global.binlog_checksum"));
     checksums_ = !checksum.empty() && checksum[0][0] && *checksum[0][0] != "NONE";
-    ASSIGN_OR_RETURN(replication_, MysqlConnection::Connect(options_.connect));
+    // The server sends a heartbeat after `heartbeat` of silence, so a read that waits far
+    // longer means the connection is dead: fail it (Unavailable) and let the stream reconnect.
+    MysqlConnectOptions replication = options_.connect;
+    replication.read_timeout_seconds = 30;
+    ASSIGN_OR_RETURN(replication_, MysqlConnection::Connect(replication));
     std::string setup =
         "SET @master_binlog_checksum=@@global.binlog_checksum; "
         "SET @mariadb_slave_capability=4; SET @master_heartbeat_period=" +
@@ -352,8 +356,16 @@ class MysqlSource final : public Source {
           return Status::FailedPrecondition(
               "the binlog carries no column names; set binlog_row_metadata=FULL on the server");
         }
+        const bool captured = Captured(map.database, map.table);
+        if (captured && map.primary_key.empty()) {
+          return Status::FailedPrecondition(
+              "table " + map.database + "." + map.table +
+              " has no primary key, so its updates and deletes could not be applied by key; add "
+              "one (ALTER TABLE ... ADD PRIMARY KEY (...)) or leave the table out of "
+              "collection_table");
+        }
         const std::uint64_t id = map.table_id;
-        tables_[id] = {Captured(map.database, map.table), std::move(map)};
+        tables_[id] = {captured, std::move(map)};
         return false;
       }
       case binlog::kXid:

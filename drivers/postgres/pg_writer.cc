@@ -235,9 +235,10 @@ Status PgWriter::MoveRow(const std::string& table, const ColumnTypes& types, con
     assignments +=
         (assignments.empty() ? "" : ", ") + QuoteIdentifier(column) + " = " + placeholder;
   }
+  const boost::json::object& before = event.before.get_object();
   for (const auto& [column, value] : event.key) {
-    ASSIGN_OR_RETURN(std::string placeholder,
-                     parameters.Add(event.before.get_object().at(column), ""));
+    const boost::json::value* old = before.if_contains(column);  // a key part that did not move
+    ASSIGN_OR_RETURN(std::string placeholder, parameters.Add(old ? *old : value, ""));
     condition += (condition.empty() ? "" : " AND ") + QuoteIdentifier(column) + " = " + placeholder;
   }
   ASSIGN_OR_RETURN(PgResult moved, connection_->Execute("UPDATE " + table + " SET " + assignments +

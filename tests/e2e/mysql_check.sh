@@ -5,6 +5,7 @@
 #      printing the password); the source itself refuses to start without FULL metadata.
 #   2. A checkpoint of another server, or one whose binlog was purged, stops the stream with
 #      an error that says how to reset it; nothing is skipped silently.
+#   3. A captured table without a primary key stops the stream with the fix.
 # Usage: mysql_check.sh REPLICAD_BINARY   (needs the servers of tests/run.sh)
 set -euo pipefail
 replicad=$1
@@ -138,3 +139,19 @@ kill -TERM "$daemon_pid"
 wait "$daemon_pid" 2>/dev/null || true
 daemon_pid=
 echo "ok: a purged binlog is refused, not skipped"
+
+echo "--- 3. a table without a primary key"
+root replicad_src -e "DROP TABLE IF EXISTS e2e_nokey; CREATE TABLE e2e_nokey (a INT, b INT)"
+sed 's/collection_table: e2e_check/collection_table: e2e_nokey/' "$work/ok.yaml" >"$work/nokey.yaml"
+"$replicad" positions reset check --data-dir "$work/data" --yes >/dev/null
+"$replicad" run --config "$work/nokey.yaml" >>"$daemon_log" 2>&1 &
+daemon_pid=$!
+wait_until 30 "the stream records its start" running
+root replicad_src -e "INSERT INTO e2e_nokey VALUES (1, 2)"
+wait_until 30 "a table without a primary key is refused" failed_with "has no primary key"
+failed_with "ADD PRIMARY KEY" || fail "the error does not say how to fix it"
+kill -TERM "$daemon_pid"
+wait "$daemon_pid" 2>/dev/null || true
+daemon_pid=
+root replicad_src -e "DROP TABLE e2e_nokey"
+echo "ok: a table without a primary key stops the stream with the fix"
