@@ -5,6 +5,7 @@
 #include <mariadb_rpl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <map>
 
@@ -17,6 +18,8 @@ namespace replicad::drivers::mysql {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+constexpr std::chrono::seconds kBehindInterval{5};
 
 constexpr std::string_view kResetHint =
     "; to start over, stop replicad and run `replicad positions reset STREAM --data-dir DIR`";
@@ -108,6 +111,11 @@ class MysqlSource final : public Source {
 
   Task<Status> Ack(Position) override { co_return Status::Ok(); }
 
+  std::optional<std::int64_t> BytesBehind() const override {
+    const std::int64_t behind = bytes_behind_;
+    return behind < 0 ? std::nullopt : std::optional<std::int64_t>(behind);
+  }
+
   Task<void> Close() override {
     co_await RunBlocking([&] { Disconnect(); });
   }
@@ -124,6 +132,7 @@ class MysqlSource final : public Source {
     event_.reset();
     rpl_.reset();
     replication_.reset();
+    control_.reset();
     tables_.clear();
   }
 
@@ -191,6 +200,7 @@ class MysqlSource final : public Source {
     if (mariadb_rpl_open(rpl_.get()) != 0) {
       return StreamError("starting the binlog stream at " + position_.Describe());
     }
+    control_ = std::move(control);
     in_transaction_ = false;
     // A first start records where it began at once, so that a crash before the first change
     // resumes there rather than at a later end of the binlog.
@@ -251,6 +261,30 @@ class MysqlSource final : public Source {
     return start;
   }
 
+  // Binlog bytes not read yet: the rest of the current file and every later one. Best
+  // effort, every few seconds: a failed look leaves the last value.
+  void RefreshBytesBehind() {
+    if (!control_ || Clock::now() - last_behind_ < kBehindInterval) {
+      return;
+    }
+    last_behind_ = Clock::now();
+    Result<std::vector<Row>> logs = control_->Query("SHOW BINARY LOGS");
+    if (!logs.ok()) {
+      return;
+    }
+    std::int64_t behind = 0;
+    for (const Row& log : *logs) {
+      if (log.size() < 2 || !log[0] || !log[1] || *log[0] < position_.file) {
+        continue;
+      }
+      const std::int64_t size = std::stoll(*log[1]);
+      behind += *log[0] == position_.file
+                    ? std::max<std::int64_t>(0, size - static_cast<std::int64_t>(position_.offset))
+                    : size;
+    }
+    bytes_behind_ = behind;
+  }
+
   Status StreamError(std::string_view context) const {
     const unsigned number = mysql_errno(replication_->raw());
     if (number == 1236) {
@@ -266,6 +300,7 @@ class MysqlSource final : public Source {
   }
 
   Result<ReadResult> Fetch(std::size_t max_events, Clock::time_point deadline) {
+    RefreshBytesBehind();
     ReadResult out;
     if (offer_start_) {
       offer_start_ = false;
@@ -494,6 +529,9 @@ class MysqlSource final : public Source {
   std::uint32_t transaction_timestamp_ = 0;
   std::uint64_t row_index_ = 0;
   std::map<std::uint64_t, std::pair<bool, TableMap>> tables_;  // id -> (captured, map)
+  std::unique_ptr<MysqlConnection> control_;                   // queries beside the stream
+  Clock::time_point last_behind_;
+  std::atomic<std::int64_t> bytes_behind_{-1};  // -1: not known yet
   std::unique_ptr<MysqlConnection> replication_;
   std::unique_ptr<MARIADB_RPL, RplDeleter> rpl_;
   std::unique_ptr<MARIADB_RPL_EVENT, EventDeleter> event_;

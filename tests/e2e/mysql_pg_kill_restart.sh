@@ -171,6 +171,11 @@ for _ in $(seq 1 120); do
   both_equal && break
   sleep 0.5
 done
+# Caught up, the MariaDB stream has read the whole binlog: nothing left behind it.
+nothing_behind() {
+  http_get "$port" /metrics | grep -q '^replicad_source_position_bytes_behind{stream="my-to-pg"} 0$'
+}
+wait_until 20 "replicad_source_position_bytes_behind of the MariaDB stream falls to 0" nothing_behind
 kill -TERM "$daemon_pid"
 wait "$daemon_pid" || fail "replicad did not exit 0 on SIGTERM"
 daemon_pid=
