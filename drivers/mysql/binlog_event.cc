@@ -544,6 +544,7 @@ Result<MariaGtid> ParseMariaGtid(std::span<const std::uint8_t> body) {
   }
   gtid.domain = static_cast<std::uint32_t>(domain);
   gtid.standalone = flags & 1;
+  gtid.xa = (flags & (64 | 128)) != 0;
   return gtid;
 }
 

@@ -55,6 +55,9 @@ inline constexpr std::uint8_t kUpdateRowsV2 = 31;
 inline constexpr std::uint8_t kDeleteRowsV2 = 32;
 inline constexpr std::uint8_t kMysqlGtid = 33;
 inline constexpr std::uint8_t kMysqlAnonymousGtid = 34;
+inline constexpr std::uint8_t kXaPrepare = 38;
+inline constexpr std::uint8_t kMysqlPartialUpdateRows = 39;
+inline constexpr std::uint8_t kMysqlTransactionPayload = 40;
 inline constexpr std::uint8_t kMariaAnnotateRows = 160;
 inline constexpr std::uint8_t kMariaBinlogCheckpoint = 161;
 inline constexpr std::uint8_t kMariaGtid = 162;
@@ -163,6 +166,7 @@ struct MariaGtid {
   std::uint64_t sequence = 0;
   std::uint32_t domain = 0;
   bool standalone = false;  // FL_STANDALONE: a single statement (DDL), no XID follows
+  bool xa = false;          // FL_PREPARED_XA or FL_COMPLETED_XA: an XA PREPARE/COMMIT group
 };
 Result<MariaGtid> ParseMariaGtid(std::span<const std::uint8_t> body);
 

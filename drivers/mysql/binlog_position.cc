@@ -94,9 +94,15 @@ Result<BinlogPosition> DecodePosition(const Position& position) {
       offset == nullptr || !offset->is_number()) {
     return corrupt("server_id, file or offset missing");
   }
-  out.server_id = server_id->to_number<std::uint32_t>();
+  boost::system::error_code number_error;
+  out.server_id = server_id->to_number<std::uint32_t>(number_error);
+  if (!number_error) {
+    out.offset = offset->to_number<std::uint64_t>(number_error);
+  }
+  if (number_error) {
+    return corrupt("server_id or offset is not a whole number in range");
+  }
   out.file = std::string(file->get_string());
-  out.offset = offset->to_number<std::uint64_t>();
   if (const boost::json::value* uuid = object.if_contains("server_uuid");
       uuid != nullptr && uuid->is_string()) {
     out.server_uuid = std::string(uuid->get_string());

@@ -93,6 +93,11 @@ Status RequireReplicationSettings(const ServerSettings& server) {
                                       "; run SET GLOBAL binlog_format='ROW' (and set it in the "
                                       "server's config)");
   }
+  if (Upper(server.binlog_row_image) != "FULL") {
+    return Status::FailedPrecondition(
+        "mysql source: binlog_row_image is " + server.binlog_row_image +
+        "; run SET GLOBAL binlog_row_image='FULL' (and set it in the server's config)");
+  }
   if (Upper(server.binlog_row_metadata) != "FULL") {
     return Status::FailedPrecondition(
         "mysql source: binlog_row_metadata is not FULL, so the binlog carries no column names; "

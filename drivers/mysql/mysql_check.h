@@ -26,8 +26,8 @@ struct ServerSettings {
 
 Result<ServerSettings> ReadServerSettings(MysqlConnection& connection);
 
-// log_bin on, binlog_format ROW and binlog_row_metadata FULL (column names), else
-// FailedPrecondition naming the fix.
+// log_bin on, binlog_format ROW, binlog_row_image FULL and binlog_row_metadata FULL (column
+// names), else FailedPrecondition naming the fix.
 Status RequireReplicationSettings(const ServerSettings& server);
 
 // Every requirement of a source (binlog settings, replication privileges) or a destination

@@ -40,17 +40,31 @@ std::string Lower(std::string_view text) {
 
 // "TRUNCATE [TABLE] [`db`.]`name`" -> (db, name); nullopt for any other statement.
 std::optional<std::pair<std::string, std::string>> TruncatedTable(std::string_view sql) {
-  std::string text = Lower(sql);
-  std::size_t at = text.find_first_not_of(" \t\n");
-  if (at == std::string::npos || text.compare(at, 8, "truncate") != 0) {
-    return std::nullopt;
-  }
-  std::string_view rest = std::string_view(sql).substr(at + 8);
-  auto skip_space = [&] {
-    while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.front()))) {
-      rest.remove_prefix(1);
+  std::string_view rest = sql;
+  auto skip_space = [&] {  // and /* comments */
+    for (;;) {
+      while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.front()))) {
+        rest.remove_prefix(1);
+      }
+      if (!rest.starts_with("/*")) {
+        return;
+      }
+      const std::size_t end = rest.find("*/");
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 2);
     }
   };
+  auto keyword = [&](std::string_view word) {
+    skip_space();
+    if (rest.size() <= word.size() || Lower(rest.substr(0, word.size())) != word ||
+        std::isalnum(static_cast<unsigned char>(rest[word.size()])) || rest[word.size()] == '_') {
+      return false;
+    }
+    rest.remove_prefix(word.size());
+    return true;
+  };
+  if (!keyword("truncate")) {
+    return std::nullopt;
+  }
   auto name = [&]() -> std::string {
     skip_space();
     std::string out;
@@ -75,16 +89,18 @@ std::optional<std::pair<std::string, std::string>> TruncatedTable(std::string_vi
     }
     return out;
   };
-  skip_space();
-  if (Lower(rest.substr(0, 6)) == "table " || Lower(rest.substr(0, 6)) == "table`") {
-    rest.remove_prefix(5);
-  }
+  keyword("table");
   std::string first = name();
   if (!rest.empty() && rest.front() == '.') {
     rest.remove_prefix(1);
     return std::pair{first, name()};
   }
   return std::pair{std::string(), first};
+}
+
+// binlog.999999 comes before binlog.1000000: longer names are later.
+bool BinlogBefore(const std::string& a, const std::string& b) {
+  return a.size() != b.size() ? a.size() < b.size() : a < b;
 }
 
 class MysqlSource final : public Source {
@@ -138,8 +154,10 @@ class MysqlSource final : public Source {
 
   Status Connect(const std::optional<Position>& resume) {
     Disconnect();
+    MysqlConnectOptions control_options = options_.connect;
+    control_options.read_timeout_seconds = 10;
     ASSIGN_OR_RETURN(std::unique_ptr<MysqlConnection> control,
-                     MysqlConnection::Connect(options_.connect));
+                     MysqlConnection::Connect(control_options));
     ASSIGN_OR_RETURN(ServerSettings server, ReadServerSettings(*control));
     RETURN_IF_ERROR(RequireReplicationSettings(server));
     use_gtid_ =
@@ -202,6 +220,9 @@ class MysqlSource final : public Source {
     }
     control_ = std::move(control);
     in_transaction_ = false;
+    close_pending_ = false;
+    pending_ = {};
+    group_rows_ = 0;
     // A first start records where it began at once, so that a crash before the first change
     // resumes there rather than at a later end of the binlog.
     offer_start_ = !resume.has_value();
@@ -246,7 +267,15 @@ class MysqlSource final : public Source {
         return Status::FailedPrecondition("mysql source: the server lists no binary logs");
       }
       start.file = *logs[0][0];
-      return start;  // offset 4, empty GTID state: the start of the oldest binlog
+      if (use_gtid_) {
+        // The state the oldest file starts from (its GTID list): an empty state finds no file
+        // once any binlog was purged.
+        ASSIGN_OR_RETURN(
+            std::vector<Row> gtid,
+            control.Query("SELECT BINLOG_GTID_POS(" + control.Literal(start.file) + ", 4)"));
+        ASSIGN_OR_RETURN(start.gtid, GtidState::Parse(gtid.at(0).at(0).value_or("")));
+      }
+      return start;  // the start of the oldest binlog
     }
     ASSIGN_OR_RETURN(std::vector<Row> status, control.Query("SHOW MASTER STATUS"));
     if (status.empty() || !status[0][0] || !status[0][1]) {
@@ -270,11 +299,12 @@ class MysqlSource final : public Source {
     last_behind_ = Clock::now();
     Result<std::vector<Row>> logs = control_->Query("SHOW BINARY LOGS");
     if (!logs.ok()) {
+      bytes_behind_ = -1;  // unknown rather than stale
       return;
     }
     std::int64_t behind = 0;
     for (const Row& log : *logs) {
-      if (log.size() < 2 || !log[0] || !log[1] || *log[0] < position_.file) {
+      if (log.size() < 2 || !log[0] || !log[1] || BinlogBefore(*log[0], position_.file)) {
         continue;
       }
       const std::int64_t size = std::stoll(*log[1]);
@@ -329,8 +359,16 @@ class MysqlSource final : public Source {
       ++bytes;  // the packet's OK byte
       --size;
       ASSIGN_OR_RETURN(EventHeader header, ParseHeader({bytes, size}));
-      if (header.event_size <= size) {
-        size = header.event_size;
+      if (header.event_size > size || header.event_size < binlog::kHeaderSize) {
+        return Status::Corruption("mysql source: a binlog event says it has " +
+                                  std::to_string(header.event_size) + " bytes, the packet " +
+                                  std::to_string(size) + ", at " + position_.Describe());
+      }
+      size = header.event_size;
+      if (header.type == binlog::kFormatDescription) {
+        // Each binlog file says for itself whether its events carry a CRC32.
+        ASSIGN_OR_RETURN(checksums_, FormatDescriptionHasChecksum({bytes + binlog::kHeaderSize,
+                                                                   size - binlog::kHeaderSize}));
       }
       if (checksums_) {
         if (size < binlog::kHeaderSize + binlog::kChecksumSize || !ChecksumMatches({bytes, size})) {
@@ -357,6 +395,15 @@ class MysqlSource final : public Source {
   Result<bool> Handle(const EventHeader& header, std::span<const std::uint8_t> body,
                       ReadResult& out) {
     const bool artificial = (header.flags & 0x20) != 0;
+    const bool starts_group = header.type == binlog::kMariaGtid ||
+                              header.type == binlog::kMysqlGtid ||
+                              header.type == binlog::kMysqlAnonymousGtid;
+    if (close_pending_ &&
+        (starts_group || header.type == binlog::kHeartbeat || header.type == binlog::kRotate)) {
+      // A standalone group (DDL) ends where the next group, a rotation or the binlog's end
+      // begins: only then is it known that no rows of it follow.
+      Commit(out);
+    }
     if (header.next_position != 0 && !artificial) {
       event_offset_ = position_.offset;
       position_.offset = header.next_position;
@@ -368,11 +415,22 @@ class MysqlSource final : public Source {
         ASSIGN_OR_RETURN(Rotate rotate, ParseRotate(body));
         position_.file = rotate.file;
         position_.offset = rotate.position;
+        if (!artificial && !in_transaction_) {
+          // Between transactions the new file is a place to resume: an idle stream's
+          // checkpoint must not stay in a file that may be purged.
+          out.checkpoint = EncodePosition(position_);
+        }
         return false;
       }
       case binlog::kMariaGtid: {
         ASSIGN_OR_RETURN(MariaGtid gtid, ParseMariaGtid(body));
+        if (gtid.xa) {
+          return Status::FailedPrecondition(
+              "an XA transaction (XA PREPARE/COMMIT) is in the binlog; its rows could be rolled "
+              "back after PREPARE, and replicad does not replicate XA transactions");
+        }
         pending_ = {gtid.domain, header.server_id, gtid.sequence, gtid.standalone};
+        group_rows_ = 0;
         in_transaction_ = true;
         transaction_timestamp_ = header.timestamp;
         row_index_ = 0;
@@ -381,6 +439,7 @@ class MysqlSource final : public Source {
       case binlog::kMysqlGtid:
       case binlog::kMysqlAnonymousGtid:
         pending_ = {};
+        group_rows_ = 0;
         in_transaction_ = true;
         transaction_timestamp_ = header.timestamp;
         row_index_ = 0;
@@ -411,20 +470,52 @@ class MysqlSource final : public Source {
         if (query.sql == "BEGIN") {
           return false;
         }
+        if (query.sql == "ROLLBACK" || query.sql.starts_with("ROLLBACK TO")) {
+          // Logged only when non-transactional tables were changed: their changes stay, the
+          // transactional ones are undone, and the rows events do not say which were which.
+          if (group_rows_ > 0) {
+            return Status::FailedPrecondition(
+                "a transaction that changed captured tables ended in " + query.sql +
+                " (it mixed transactional and non-transactional tables); its rows cannot be "
+                "told apart, so replicad stops rather than apply changes that were undone");
+          }
+          if (query.sql == "ROLLBACK") {
+            Commit(out);
+          }
+          return false;
+        }
         if (auto truncated = TruncatedTable(query.sql)) {
           const std::string database = truncated->first.empty() ? query.database : truncated->first;
           if (Captured(database, truncated->second)) {
             Event event = NewEvent(Operation::kTruncate, database, truncated->second);
             out.events.push_back(std::move(event));
+            ++group_rows_;
           }
         }
-        if (query.sql == "COMMIT" || pending_.standalone || !in_transaction_) {
+        if (query.sql == "COMMIT" || !in_transaction_) {
           Commit(out);
+        } else if (pending_.standalone) {
+          close_pending_ = true;
         }
         return false;
       }
+      case binlog::kXaPrepare:
+        return Status::FailedPrecondition(
+            "an XA PREPARE is in the binlog; replicad does not replicate XA transactions");
+      case binlog::kMysqlPartialUpdateRows:
+        return Status::FailedPrecondition(
+            "the binlog holds partial JSON updates; set binlog_row_value_options='' on the "
+            "server");
+      case binlog::kMysqlTransactionPayload:
+      case binlog::kMariaQueryCompressed:
+        return Status::FailedPrecondition(
+            "the binlog is compressed (type " + std::to_string(header.type) +
+            "); turn binlog_transaction_compression / log_bin_compress off on the server");
       default:
         if (IsRowsEvent(header.type)) {
+          if (!in_transaction_ && !close_pending_) {
+            return Status::Corruption("a rows event outside any transaction");
+          }
           RETURN_IF_ERROR(AddRows(header.type, body, out));
         }
         return false;
@@ -482,6 +573,16 @@ class MysqlSource final : public Source {
     ASSIGN_OR_RETURN(RowsEvent rows, ParseRowsEvent(type, body, map));
     rows_per_event_ = std::max<std::size_t>(1, rows.rows.size());
     for (RowChange& row : rows.rows) {
+      // A session may still log MINIMAL or NOBLOB images: a row without all its columns
+      // cannot be upserted faithfully (defaults, keys), so stop rather than guess.
+      if ((row.after && row.after->size() != map.columns.size()) ||
+          (row.before && row.before->size() != map.columns.size())) {
+        return Status::FailedPrecondition(
+            "a partial row image of " + map.database + "." + map.table +
+            " (binlog_row_image is not FULL in some session); set binlog_row_image=FULL "
+            "globally and in every writing session");
+      }
+      ++group_rows_;
       Event event = NewEvent(rows.operation, map.database, map.table);
       const boost::json::object* image = row.after ? &*row.after : &*row.before;
       for (std::size_t index : map.primary_key) {
@@ -507,6 +608,9 @@ class MysqlSource final : public Source {
     }
     pending_ = {};
     in_transaction_ = false;
+    close_pending_ = false;
+    group_rows_ = 0;
+    tables_.clear();  // every group maps its tables again; ids change with DDL and FLUSH
     const Position position = EncodePosition(position_);
     if (!out.events.empty() && !out.events.back().transaction_end) {
       out.events.back().transaction_end = true;
@@ -525,6 +629,8 @@ class MysqlSource final : public Source {
   PendingGtid pending_;
   bool in_transaction_ = false;
   bool offer_start_ = false;
+  bool close_pending_ = false;      // a standalone group awaits its end (see Handle)
+  std::size_t group_rows_ = 0;      // rows of captured tables emitted in the current group
   std::size_t rows_per_event_ = 1;  // in the last rows event
   std::uint32_t transaction_timestamp_ = 0;
   std::uint64_t row_index_ = 0;

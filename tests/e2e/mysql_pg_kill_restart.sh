@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# End to end, both directions in one process with the real binary: MariaDB -> PostgreSQL and
-# PostgreSQL -> MariaDB. Random inserts, updates and deletes run on both sources (with binlog
+# End to end, both directions in one process with the real binary: MariaDB -> PostgreSQL (twice:
+# one stream resuming by GTID, one by binlog file and offset) and PostgreSQL -> MariaDB. Random inserts, updates and deletes run on both sources (with binlog
 # rotations by FLUSH BINARY LOGS in the middle) while replicad is killed with SIGKILL at random
 # moments and restarted. Afterwards each destination must equal its source row for row, values
 # compared through the type mapping of the README.
@@ -34,9 +34,11 @@ trap 'echo "FAIL: line $LINENO exited $?"; tail -20 "$daemon_log" 2>/dev/null' E
 my_schema="id INT PRIMARY KEY, v BIGINT NOT NULL, u BIGINT UNSIGNED, note VARCHAR(64), \
 price DECIMAL(12,3), at DATETIME(6), doc JSON, flag TINYINT(1), bin VARBINARY(16)"
 my replicad_src -e "DROP TABLE IF EXISTS e2e_my; CREATE TABLE e2e_my ($my_schema)"
-psql "$dst" -qc "DROP TABLE IF EXISTS e2e_my; CREATE TABLE e2e_my (id int PRIMARY KEY, \
+for table in e2e_my e2e_my_fp; do
+  psql "$dst" -qc "DROP TABLE IF EXISTS $table; CREATE TABLE $table (id int PRIMARY KEY, \
 v bigint NOT NULL, u numeric(20), note text, price numeric(12,3), at timestamp(6), doc jsonb, \
 flag boolean, bin bytea)"
+done
 pg_schema="id int PRIMARY KEY, v bigint NOT NULL, note text, price numeric(12,3), \
 at timestamptz, doc jsonb, flag boolean, bin bytea, tags int[]"
 psql "$src" -qc "DROP TABLE IF EXISTS e2e_pgmy; DROP PUBLICATION IF EXISTS e2e_pgmy; \
@@ -57,6 +59,14 @@ streams:
       connection_string: "$REPLICAD_TEST_MYSQL_URI"
       collection_table: e2e_my
     destination: {type: postgres, connection_string: "$dst"}
+  - id: my-to-pg-fp  # the same binlog, resumed by file and offset rather than by GTID
+    batch_size: 300
+    source:
+      type: mysql
+      connection_string: "$REPLICAD_TEST_MYSQL_URI"
+      collection_table: e2e_my
+      change_stream_options: {gtid: "off"}
+    destination: {type: postgres, connection_string: "$dst", collection_table: e2e_my_fp}
   - id: pg-to-my
     batch_size: 500
     source:
@@ -72,6 +82,7 @@ YAML
 daemon_pid=$!
 started() {
   [[ $(http_get "$port" /api/v1/streams/my-to-pg 2>/dev/null) == *'"position":"mysql1:'* ]] &&
+    [[ $(http_get "$port" /api/v1/streams/my-to-pg-fp 2>/dev/null) == *'"position":"mysql1:'* ]] &&
     [[ $(http_get "$port" /api/v1/streams/pg-to-my 2>/dev/null) == *'"state":"running"'* ]]
 }
 wait_until 60 "both streams running" started
@@ -165,6 +176,7 @@ count_pg() { psql "$1" -Atc "SELECT count(*) FROM $2"; }
 daemon_pid=$!
 both_equal() {
   [[ $(my_rows replicad_src e2e_my) == $(pg_rows "$dst" e2e_my) ]] &&
+    [[ $(my_rows replicad_src e2e_my) == $(pg_rows "$dst" e2e_my_fp) ]] &&
     [[ $(pg_rows "$src" e2e_pgmy utc) == $(my_rows replicad_dst e2e_pgmy) ]]
 }
 for _ in $(seq 1 120); do
@@ -180,7 +192,8 @@ kill -TERM "$daemon_pid"
 wait "$daemon_pid" || fail "replicad did not exit 0 on SIGTERM"
 daemon_pid=
 both_equal || fail "destinations differ: MariaDB->PG $(count_my replicad_src e2e_my) vs \
-$(count_pg "$dst" e2e_my) rows, PG->MariaDB $(count_pg "$src" e2e_pgmy) vs \
+$(count_pg "$dst" e2e_my) rows (file:offset $(count_pg "$dst" e2e_my_fp)), PG->MariaDB $(count_pg "$src" e2e_pgmy) vs \
 $(count_my replicad_dst e2e_pgmy) rows"
-echo "MariaDB -> PostgreSQL: $(count_pg "$dst" e2e_my) rows equal; PostgreSQL -> MariaDB: \
+echo "MariaDB -> PostgreSQL: $(count_pg "$dst" e2e_my) rows equal, by GTID and by file:offset; \
+PostgreSQL -> MariaDB: \
 $(count_my replicad_dst e2e_pgmy) rows equal"
