@@ -142,6 +142,7 @@ class MysqlSource final : public Source {
     std::uint32_t server_id = 0;
     std::uint64_t sequence = 0;
     bool standalone = false;
+    std::string text;  // "domain-server-sequence", made once for every row of the group
   };
 
   void Disconnect() {
@@ -429,7 +430,9 @@ class MysqlSource final : public Source {
               "an XA transaction (XA PREPARE/COMMIT) is in the binlog; its rows could be rolled "
               "back after PREPARE, and replicad does not replicate XA transactions");
         }
-        pending_ = {gtid.domain, header.server_id, gtid.sequence, gtid.standalone};
+        pending_ = {gtid.domain, header.server_id, gtid.sequence, gtid.standalone,
+                    std::to_string(gtid.domain) + "-" + std::to_string(header.server_id) + "-" +
+                        std::to_string(gtid.sequence)};
         group_rows_ = 0;
         in_transaction_ = true;
         transaction_timestamp_ = header.timestamp;
@@ -551,10 +554,8 @@ class MysqlSource final : public Source {
         std::chrono::system_clock::time_point(std::chrono::seconds(transaction_timestamp_));
     event.source = {"mysql", database, database, table};
     event.metadata = {{"binlog_file", position_.file}, {"binlog_offset", event_offset_}};
-    if (use_gtid_ && pending_.sequence != 0) {
-      event.metadata["gtid"] = std::to_string(pending_.domain) + "-" +
-                               std::to_string(pending_.server_id) + "-" +
-                               std::to_string(pending_.sequence);
+    if (use_gtid_ && !pending_.text.empty()) {
+      event.metadata["gtid"] = pending_.text;
     }
     return event;
   }

@@ -10,6 +10,17 @@ require_servers() {
   fi
 }
 
+# run_briefly CONFIG LOG: runs $replicad on CONFIG for 1.0-3.9 s (at random), then kills it
+# with SIGKILL. daemon_pid is set while it runs, so the caller's cleanup can stop it.
+run_briefly() {
+  "$replicad" run --config "$1" >>"$2" 2>&1 &
+  daemon_pid=$!
+  sleep "$((RANDOM % 3 + 1)).$((RANDOM % 10))"
+  kill -9 "$daemon_pid" 2>/dev/null || true
+  wait "$daemon_pid" 2>/dev/null || true
+  daemon_pid=
+}
+
 fail() {
   echo "FAIL: $*"
   [[ -n ${daemon_log:-} ]] && tail -30 "$daemon_log" 2>/dev/null

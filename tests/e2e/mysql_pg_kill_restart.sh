@@ -131,12 +131,7 @@ loads_running() {
 }
 kills=0
 while loads_running; do
-  "$replicad" run --config "$work/config.yaml" >>"$daemon_log" 2>&1 &
-  daemon_pid=$!
-  sleep "$((RANDOM % 3 + 1)).$((RANDOM % 10))"
-  kill -9 "$daemon_pid" 2>/dev/null || true
-  wait "$daemon_pid" 2>/dev/null || true
-  daemon_pid=
+  run_briefly "$work/config.yaml" "$daemon_log"
   kills=$((kills + 1))
 done
 for pid in "${load_pids[@]}"; do

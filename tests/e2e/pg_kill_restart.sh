@@ -10,6 +10,7 @@ if [[ -z "${REPLICAD_TEST_PG_URI:-}" ]]; then
   echo "no test servers (run through tests/run.sh): skipped"
   exit 77
 fi
+source "$(dirname "$0")/lib.sh"
 src=$REPLICAD_TEST_PG_URI
 dst=$REPLICAD_TEST_PG_DST_URI
 work=$(mktemp -d)
@@ -89,12 +90,7 @@ check_slot_behind_checkpoint() {
 
 kills=0
 while kill -0 "$load_pid" 2>/dev/null; do
-  "$replicad" run --config "$work/config.yaml" >> "$work/replicad.log" 2>&1 &
-  daemon_pid=$!
-  sleep "$(( RANDOM % 3 + 1 )).$(( RANDOM % 10 ))"
-  kill -9 "$daemon_pid" 2>/dev/null || true
-  wait "$daemon_pid" 2>/dev/null || true
-  daemon_pid=
+  run_briefly "$work/config.yaml" "$work/replicad.log"
   kills=$((kills + 1))
   check_slot_behind_checkpoint
 done
