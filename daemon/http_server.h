@@ -2,7 +2,7 @@
 
 // The HTTP server (Boost.Beast) behind /healthz, /readyz, /metrics and /api/v1.
 //
-// Sessions run as coroutines on the I/O threads; a handler must answer quickly and never
+// Sessions run as coroutines on the I/O thread; a handler must answer quickly and never
 // block (it reads state through atomics and snapshots). Beast lives only in http_server.cc.
 
 #include <functional>

@@ -14,7 +14,6 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
-#include <thread>
 
 #include "config/load.h"
 #include "daemon/commands.h"
@@ -87,7 +86,10 @@ int RunDaemon(const Args& args) {
     return kExitRuntime;
   }
 
-  asio::io_context io;
+  // One thread runs every strand, timer and socket: a second one only passed each wake-up
+  // between the two (2.5x the CPU for a stream of small transactions). Blocking calls and
+  // writes run on the blocking pool, so this thread only decodes and dispatches.
+  asio::io_context io(1);
   auto registry = std::make_shared<prometheus::Registry>();
   prometheus::BuildGauge()
       .Name("replicad_build_info")
@@ -201,9 +203,7 @@ int RunDaemon(const Args& args) {
                         [&supervisor] { return StatusLine(supervisor.Streams()); });
   notifier->Send("READY=1");
   log::Info("replicad running", {{"config", config->file}});
-  std::thread helper([&io] { io.run(); });
   io.run();
-  helper.join();
   for (const std::unique_ptr<HttpServer>& server : servers) {
     server->Stop();
   }

@@ -71,13 +71,14 @@ bool BatchWriter::WritesColumns(const ColumnTypes& types, const Event& event,
                                 const std::vector<std::string>& columns) {
   std::size_t matched = 0;
   for (const auto& [column, value] : event.after.get_object()) {
-    if (IsUnchanged(event, column) || !types.contains(column)) {
+    if (IsUnchanged(event, column)) {
       continue;
     }
-    if (matched == columns.size() || columns[matched] != column) {
+    if (matched < columns.size() && columns[matched] == column) {
+      ++matched;  // the common case: no lookup in `types`
+    } else if (types.contains(column)) {
       return false;
     }
-    ++matched;
   }
   return matched == columns.size();
 }

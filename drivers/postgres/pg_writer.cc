@@ -77,6 +77,7 @@ std::string PgWriter::TargetTable(const std::string& table_template, const Sourc
 std::string PgWriter::QuoteTable(const TableName& name) const { return QuoteName(name); }
 
 Status PgWriter::Run(std::string_view statement) {
+  filled_stages_.clear();  // every transaction control statement ends or begins one
   return connection_->Execute(statement).status();
 }
 
@@ -176,12 +177,15 @@ Status PgWriter::CopyRows(const std::string& table, const ColumnTypes& types,
     RETURN_IF_ERROR(connection_->Execute("ROLLBACK TO SAVEPOINT replicad_copy").status());
   }
   ASSIGN_OR_RETURN(std::string stage, StageTable(table, columns));
+  // Emptying a stage takes a new file; only a second run into it in one transaction needs that.
+  if (!filled_stages_.insert(stage).second) {
+    RETURN_IF_ERROR(connection_->Execute("TRUNCATE " + stage).status());
+  }
   RETURN_IF_ERROR(CopyIn(*connection_, stage, column_list, data));
-  RETURN_IF_ERROR(connection_
-                      ->Execute("INSERT INTO " + table + " (" + column_list + ") SELECT " +
-                                column_list + " FROM " + stage + on_conflict)
-                      .status());
-  return connection_->Execute("TRUNCATE " + stage).status();
+  return connection_
+      ->Execute("INSERT INTO " + table + " (" + column_list + ") SELECT " + column_list + " FROM " +
+                stage + on_conflict)
+      .status();
 }
 
 Status PgWriter::UpsertRows(const std::string& table, const ColumnTypes& types,

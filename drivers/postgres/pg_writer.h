@@ -10,6 +10,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 
@@ -46,6 +47,8 @@ class PgWriter final : public BatchWriter {
 
   std::unique_ptr<PgConnection> connection_;
   std::map<std::string, std::string> stages_;  // table + columns -> staging table
+  // Staging tables holding rows in the open transaction (ON COMMIT DELETE ROWS empties them).
+  std::set<std::string> filled_stages_;
 };
 
 }  // namespace replicad::drivers::postgres
