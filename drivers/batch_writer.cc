@@ -1,7 +1,7 @@
 #include "drivers/batch_writer.h"
 
 #include <algorithm>
-#include <boost/json/serialize.hpp>
+#include <unordered_map>
 
 namespace replicad::drivers {
 namespace {
@@ -13,6 +13,17 @@ std::string Replace(std::string text, std::string_view from, std::string_view to
   }
   return text;
 }
+
+struct KeyHash {
+  std::size_t operator()(const boost::json::object* key) const {
+    return std::hash<boost::json::object>()(*key);
+  }
+};
+struct KeyEqual {
+  bool operator()(const boost::json::object* a, const boost::json::object* b) const {
+    return *a == *b;
+  }
+};
 
 bool IsUnchanged(const Event& event, const std::string_view column) {
   return !event.unchanged_columns.empty() &&
@@ -156,7 +167,9 @@ Result<std::size_t> BatchWriter::ApplyRun(std::span<const Event> events, bool gr
   const std::size_t max_rows =
       grouped ? std::max<std::size_t>(1, MaxRowsPerStatement(columns.size())) : 1;
   std::vector<const Event*> rows;
-  std::map<std::string, std::size_t> row_of_key;  // compaction: a later change replaces
+  // Compaction: a later change of a key replaces the earlier one.
+  std::unordered_map<const boost::json::object*, std::size_t, KeyHash, KeyEqual> row_of_key;
+  row_of_key.reserve(std::min(events.size(), max_rows));
   std::size_t consumed = 0;
   for (const Event& event : events) {
     if (rows.size() == max_rows || event.operation == Operation::kDelete ||
@@ -165,13 +178,13 @@ Result<std::size_t> BatchWriter::ApplyRun(std::span<const Event> events, bool gr
       break;
     }
     ++consumed;
-    const std::string key = boost::json::serialize(event.key);
-    if (auto it = row_of_key.find(key);
-        options_.mode != WriteMode::kAppend && !event.key.empty() && it != row_of_key.end()) {
-      rows[it->second] = &event;
-      continue;
+    if (options_.mode != WriteMode::kAppend && !event.key.empty()) {
+      const auto [it, added] = row_of_key.try_emplace(&event.key, rows.size());
+      if (!added) {
+        rows[it->second] = &event;
+        continue;
+      }
     }
-    row_of_key[key] = rows.size();
     rows.push_back(&event);
   }
   RETURN_IF_ERROR(UpsertRows(table, *types, columns, rows));

@@ -3,6 +3,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/experimental/channel.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "streams/core/log.h"
@@ -324,6 +325,8 @@ Task<void> Pipeline::WriteFrom(Queue& queue) {
       queue.writer_status = status;
       queue.writer_failed = true;
     }
+    // Freeing a thousand events' JSON takes a while: not on the I/O thread.
+    asio::post(BlockingPool(), [written = std::move(batch->events)] {});
   }
 }
 

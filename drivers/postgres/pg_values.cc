@@ -17,42 +17,50 @@ Status Bad(std::uint32_t type, std::string_view text) {
                            "' as a value of type " + std::to_string(type));
 }
 
-Result<boost::json::value> Integer(std::uint32_t type, std::string_view text) {
+using Storage = boost::json::storage_ptr;
+
+Result<boost::json::value> Text(std::string_view text, const Storage& storage) {
+  return boost::json::value(boost::json::string(text, storage));
+}
+
+Result<boost::json::value> Integer(std::uint32_t type, std::string_view text,
+                                   const Storage& storage) {
   std::int64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error == std::errc::result_out_of_range) {
-    return boost::json::value(boost::json::string(text));
+    return Text(text, storage);
   }
   if (error != std::errc() || end != text.data() + text.size()) {
     return Bad(type, text);
   }
   if (value > kMaxExactInteger || value < -kMaxExactInteger) {
-    return boost::json::value(boost::json::string(text));
+    return Text(text, storage);
   }
-  return boost::json::value(value);
+  return boost::json::value(value, storage);
 }
 
-Result<boost::json::value> Float(std::uint32_t type, std::string_view text) {
+Result<boost::json::value> Float(std::uint32_t type, std::string_view text,
+                                 const Storage& storage) {
   if (text == "NaN" || text == "Infinity" || text == "-Infinity") {
-    return boost::json::value(boost::json::string(text));
+    return Text(text, storage);
   }
   double value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size()) {
     return Bad(type, text);
   }
-  return boost::json::value(value);
+  return boost::json::value(value, storage);
 }
 
-Result<boost::json::value> Numeric(std::string_view text) {
+Result<boost::json::value> Numeric(std::string_view text, const Storage& storage) {
   if (text.find_first_of(".eE") == std::string_view::npos && text != "NaN" &&
       text.find("Infinity") == std::string_view::npos) {
-    return Integer(oid::kNumeric, text);
+    return Integer(oid::kNumeric, text, storage);
   }
-  return boost::json::value(boost::json::string(text));
+  return Text(text, storage);
 }
 
-Result<boost::json::value> Bytea(std::string_view text) {
+Result<boost::json::value> Bytea(std::string_view text, const Storage& storage) {
   if (!text.starts_with("\\x") || text.size() % 2 != 0) {
     return Bad(oid::kBytea, text);  // bytea_output=escape is not supported
   }
@@ -66,12 +74,12 @@ Result<boost::json::value> Bytea(std::string_view text) {
     }
     bytes += static_cast<char>(value);
   }
-  return boost::json::value(boost::json::string(Base64Encode(bytes)));
+  return Text(Base64Encode(bytes), storage);
 }
 
-Result<boost::json::value> Json(std::uint32_t type, std::string_view text) {
+Result<boost::json::value> Json(std::uint32_t type, std::string_view text, const Storage& storage) {
   boost::system::error_code error;
-  boost::json::value value = boost::json::parse(text, error);
+  boost::json::value value = boost::json::parse(text, error, storage);
   if (error) {
     return Bad(type, text);
   }
@@ -79,7 +87,7 @@ Result<boost::json::value> Json(std::uint32_t type, std::string_view text) {
 }
 
 // "2026-11-22 06:00:00.123+00" -> "2026-11-22T06:00:00.123Z"; other offsets stay ISO offsets.
-Result<boost::json::value> TimestampTz(std::string_view text) {
+Result<boost::json::value> TimestampTz(std::string_view text, const Storage& storage) {
   std::string iso(text);
   if (iso.size() > 10 && iso[10] == ' ') {
     iso[10] = 'T';
@@ -89,50 +97,51 @@ Result<boost::json::value> TimestampTz(std::string_view text) {
   } else if (iso.size() > 3 && (iso[iso.size() - 3] == '+' || iso[iso.size() - 3] == '-')) {
     iso += ":00";
   }
-  return boost::json::value(boost::json::string(iso));
+  return Text(iso, storage);
 }
 
-Result<boost::json::value> Timestamp(std::string_view text) {
+Result<boost::json::value> Timestamp(std::string_view text, const Storage& storage) {
   std::string iso(text);
   if (iso.size() > 10 && iso[10] == ' ') {
     iso[10] = 'T';
   }
-  return boost::json::value(boost::json::string(iso));
+  return Text(iso, storage);
 }
 
 }  // namespace
 
-Result<boost::json::value> TextToJson(std::uint32_t type, std::string_view text) {
+Result<boost::json::value> TextToJson(std::uint32_t type, std::string_view text,
+                                      const Storage& storage) {
   switch (type) {
     case oid::kBool:
       if (text == "t" || text == "f") {
-        return boost::json::value(text == "t");
+        return boost::json::value(text == "t", storage);
       }
       return Bad(type, text);
     case oid::kInt2:
     case oid::kInt4:
     case oid::kInt8:
     case oid::kOid:
-      return Integer(type, text);
+      return Integer(type, text, storage);
     case oid::kFloat4:
     case oid::kFloat8:
-      return Float(type, text);
+      return Float(type, text, storage);
     case oid::kNumeric:
-      return Numeric(text);
+      return Numeric(text, storage);
     case oid::kBytea:
-      return Bytea(text);
+      return Bytea(text, storage);
     case oid::kJson:
     case oid::kJsonb:
-      return Json(type, text);
+      return Json(type, text, storage);
     case oid::kTimestampTz:
-      return TimestampTz(text);
+      return TimestampTz(text, storage);
     case oid::kTimestamp:
-      return Timestamp(text);
+      return Timestamp(text, storage);
     default:
       if (const std::uint32_t element = ArrayElementType(type); element != 0) {
         return ArrayTextToJson(element, text);
       }
-      return boost::json::value(boost::json::string(text));
+      return Text(text, storage);
   }
 }
 

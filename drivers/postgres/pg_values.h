@@ -24,7 +24,9 @@ inline constexpr std::uint32_t kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, 
                                kUuid = 2950, kJsonb = 3802;
 }  // namespace oid
 
-// DataError when the text does not hold a value of that type.
-Result<boost::json::value> TextToJson(std::uint32_t type, std::string_view text);
+// DataError when the text does not hold a value of that type. The value (except an array's
+// elements) is allocated from `storage`.
+Result<boost::json::value> TextToJson(std::uint32_t type, std::string_view text,
+                                      const boost::json::storage_ptr& storage = {});
 
 }  // namespace replicad::drivers::postgres

@@ -40,13 +40,13 @@ class Reader {
     return text;
   }
 
-  std::string Bytes(std::size_t length) {
+  std::string_view Bytes(std::size_t length) {
     if (bytes_.size() < length) {
       failed_ = true;
       bytes_ = {};
       return {};
     }
-    std::string data(bytes_.substr(0, length));
+    const std::string_view data = bytes_.substr(0, length);
     bytes_.remove_prefix(length);
     return data;
   }
@@ -207,7 +207,7 @@ Result<Message> Decode(std::string_view bytes) {
       logical.transactional = (in.Int<std::uint8_t>() & 1) != 0;
       logical.lsn = in.Int<Lsn>();
       logical.prefix = in.CString();
-      logical.content = in.Bytes(in.Int<std::uint32_t>());
+      logical.content = std::string(in.Bytes(in.Int<std::uint32_t>()));
       message = std::move(logical);
       break;
     }

@@ -62,7 +62,7 @@ struct Type {
 struct Value {
   enum class Kind { kNull, kUnchangedToast, kText, kBinary };
   Kind kind = Kind::kNull;
-  std::string data;
+  std::string_view data;  // a view into the decoded bytes: valid as long as they are
 };
 using Tuple = std::vector<Value>;
 
@@ -101,6 +101,7 @@ using Message = std::variant<Begin, Commit, Origin, Relation, Type, Insert, Upda
                              Truncate, LogicalMessage>;
 
 // InvalidArgument-free: malformed bytes are Corruption (the server never sends them).
+// Tuple values view into `bytes`: keep them while the message is used.
 Result<Message> Decode(std::string_view bytes);
 
 // "16/B374D848" <-> 0x16B374D848.

@@ -27,6 +27,11 @@ struct SourceInfo {
 };
 
 struct Event {
+  Event() = default;
+  // key, before, after and metadata allocate from `storage` (a source's arena for a batch).
+  explicit Event(const boost::json::storage_ptr& storage)
+      : key(storage), before(storage), after(storage), metadata(storage) {}
+
   std::string stream_id;
   std::string event_id;  // unique within the stream, e.g. "0/16B3748:3"
   Operation operation = Operation::kInsert;

@@ -30,8 +30,9 @@ std::vector<std::string> Captured() {
 }
 
 std::vector<Message> DecodeAll() {
+  static const std::vector<std::string> captured = Captured();  // the values view into it
   std::vector<Message> decoded;
-  for (const std::string& bytes : Captured()) {
+  for (const std::string& bytes : captured) {
     Result<Message> message = Decode(bytes);
     INFO("message " << decoded.size() << ": " << message.status().ToString());
     REQUIRE(message.ok());
