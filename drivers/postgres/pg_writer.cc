@@ -60,6 +60,14 @@ constexpr std::size_t kMaxRowsPerStatement = 1000;
 constexpr std::size_t kCopyMinRows = 32;
 constexpr std::size_t kMaxParameters = 65535;  // the protocol's limit per statement
 
+// A key column's type, so that bytea and array keys compare as such ("" when unknown).
+const std::string& TypeOf(const std::map<std::string, std::string>& types,
+                          const std::string& column) {
+  static const std::string kUnknown;
+  const auto it = types.find(column);
+  return it == types.end() ? kUnknown : it->second;
+}
+
 std::string QuoteName(const TableName& name) {
   return (name.schema.empty() ? "" : QuoteIdentifier(name.schema) + ".") +
          QuoteIdentifier(name.table);
@@ -103,7 +111,7 @@ Result<BatchWriter::ColumnTypes> PgWriter::LoadColumns(const TableName&, const s
   return types;
 }
 
-Status PgWriter::DeleteRows(const std::string& table, const ColumnTypes&, Rows rows) {
+Status PgWriter::DeleteRows(const std::string& table, const ColumnTypes& types, Rows rows) {
   Parameters parameters;
   std::string key_columns;
   for (const auto& [column, value] : rows.front()->key) {
@@ -114,7 +122,8 @@ Status PgWriter::DeleteRows(const std::string& table, const ColumnTypes&, Rows r
     std::string tuple;
     for (const auto& [column, value] : rows.front()->key) {
       const boost::json::value* part = row->key.if_contains(column);
-      ASSIGN_OR_RETURN(std::string placeholder, parameters.Add(part ? *part : nullptr, ""));
+      ASSIGN_OR_RETURN(std::string placeholder,
+                       parameters.Add(part ? *part : nullptr, TypeOf(types, column)));
       tuple += (tuple.empty() ? "" : ", ") + placeholder;
     }
     tuples += (tuples.empty() ? "(" : ", (") + tuple + ")";
@@ -242,7 +251,8 @@ Status PgWriter::MoveRow(const std::string& table, const ColumnTypes& types, con
   const boost::json::object& before = event.before.get_object();
   for (const auto& [column, value] : event.key) {
     const boost::json::value* old = before.if_contains(column);  // a key part that did not move
-    ASSIGN_OR_RETURN(std::string placeholder, parameters.Add(old ? *old : value, ""));
+    ASSIGN_OR_RETURN(std::string placeholder,
+                     parameters.Add(old ? *old : value, TypeOf(types, column)));
     condition += (condition.empty() ? "" : " AND ") + QuoteIdentifier(column) + " = " + placeholder;
   }
   ASSIGN_OR_RETURN(PgResult moved, connection_->Execute("UPDATE " + table + " SET " + assignments +

@@ -188,6 +188,38 @@ TEST_CASE_METHOD(Fixture,
   CHECK(Rows(*admin, "writer_test").find("\"id\":3") != std::string::npos);
 }
 
+TEST_CASE_METHOD(Fixture, "bytea and array keys are matched as their types on delete and move") {
+  Sql(*admin, "DROP TABLE IF EXISTS writer_keys");
+  Sql(*admin,
+      "CREATE TABLE writer_keys (id bytea, parts int4[], name text, PRIMARY KEY (id, parts))");
+  PgWriter writer(Connect(), {});
+  auto keyed = [](Operation operation, const char* key, const char* after,
+                  const char* before = "null") {
+    return Change(operation, key, after, before, "writer_keys");
+  };
+  REQUIRE(writer
+              .Write(std::vector{
+                  keyed(Operation::kInsert, R"({"id":"AP8Q","parts":[1,2]})",
+                        R"({"id":"AP8Q","parts":[1,2],"name":"gone"})"),
+                  keyed(Operation::kInsert, R"({"id":"AAE=","parts":[3]})",
+                        R"({"id":"AAE=","parts":[3],"name":"moves"})"),
+              })
+              .status.ok());
+  WriteResult result = writer.Write(std::vector{
+      keyed(Operation::kDelete, R"({"id":"AP8Q","parts":[1,2]})", "null"),
+      keyed(Operation::kUpdate, R"({"id":"AAI=","parts":[4,5]})",
+            R"({"id":"AAI=","parts":[4,5],"name":"moved"})", R"({"id":"AAE=","parts":[3]})"),
+  });
+  INFO(result.status.ToString());
+  REQUIRE(result.status.ok());
+  Result<PgResult> rows = admin->Execute(
+      "SELECT coalesce(string_agg(encode(id, 'hex') || ' ' || parts::text || ' ' || name, ';'), "
+      "'') "
+      "FROM writer_keys");
+  REQUIRE(rows.ok());
+  CHECK(std::string(PQgetvalue(rows->get(), 0, 0)) == "0002 {4,5} moved");
+}
+
 TEST_CASE_METHOD(Fixture, "truncate empties the target; append mode only inserts") {
   PgWriter writer(Connect(), {});
   REQUIRE(writer.Write(std::vector{Change(Operation::kInsert, R"({"id":1})", R"({"id":1})")})
