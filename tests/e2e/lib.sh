@@ -27,13 +27,9 @@ fail() {
   exit 1
 }
 
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
+# shellcheck source=tests/lib/free_port.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/free_port.sh"
+free_port() { replicad_free_port; }
 
 # http METHOD PORT PATH [TOKEN]: prints the status line, headers and body.
 http() {

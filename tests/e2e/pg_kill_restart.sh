@@ -31,8 +31,7 @@ schema="CREATE TABLE e2e_kill (id int PRIMARY KEY, v bigint NOT NULL, note text,
 psql "$src" -qc "DROP TABLE IF EXISTS e2e_kill; DROP PUBLICATION IF EXISTS e2e_kill; $schema"
 psql "$dst" -qc "DROP TABLE IF EXISTS e2e_kill; $schema"
 
-port=$((20000 + RANDOM % 40000))
-while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((20000 + RANDOM % 40000)); done
+port=$(free_port)
 cat > "$work/config.yaml" <<YAML
 version: "1"
 service: {data_dir: $work/data, log_format: text, bind_address: 127.0.0.1, metrics_port: $port}

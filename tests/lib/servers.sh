@@ -18,19 +18,8 @@ _replicad_dir=
 
 _replicad_log() { echo "[servers] $*" >&2; }
 
-# A random free loopback port in 20000-60999: nothing accepts a connection on it.
-replicad_free_port() {
-  local port _
-  for _ in {1..200}; do
-    port=$((20000 + (RANDOM * 32768 + RANDOM) % 41000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  _replicad_log "no free loopback port found"
-  return 1
-}
+# shellcheck source=tests/lib/free_port.sh
+source "$(dirname "${BASH_SOURCE[0]}")/free_port.sh"
 
 # True while PID runs (a zombie, not yet reaped, does not count).
 _replicad_alive() {
