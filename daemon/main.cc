@@ -1,3 +1,6 @@
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -44,6 +47,10 @@ std::string MainHelp() {
 }
 
 int Main(int argc, char** argv) {
+  // libmongoc's automatic init (at load, before main) keeps its counters in a /dev/shm segment
+  // named after the pid. A killed process would leave it behind, and a later process given
+  // the same pid would warn on stderr. Unlinked now, the mapping lives on and nothing is left.
+  ::shm_unlink(("/mongoc-" + std::to_string(::getpid())).c_str());
   std::vector<std::string> arguments(argv + 1, argv + argc);
   if (arguments.empty()) {
     std::cerr << MainHelp();

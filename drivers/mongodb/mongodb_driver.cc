@@ -49,9 +49,10 @@ const Section& SinkOptions() {
 Result<config::Endpoint> ParseConnectionString(std::string_view connection_string) {
   static std::once_flag init;
   std::call_once(init, [] {
-    mongoc_init();
-    // libmongoc would print its own warnings to stderr, with whatever it is parsing.
+    // libmongoc would print its own warnings to stderr, with whatever it is parsing (and
+    // mongoc_init itself may warn).
     mongoc_log_set_handler([](mongoc_log_level_t, const char*, const char*, void*) {}, nullptr);
+    mongoc_init();
   });
   bson_error_t error;
   const std::string text(connection_string);

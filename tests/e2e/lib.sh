@@ -11,13 +11,15 @@ require_servers() {
 }
 
 # run_briefly CONFIG LOG: runs $replicad on CONFIG for 1.0-3.9 s (at random), then kills it
-# with SIGKILL. daemon_pid is set while it runs, so the caller's cleanup can stop it.
+# with SIGKILL. daemon_pid is set while it runs, so the caller's cleanup can stop it. A killed
+# process must leave nothing in /dev/shm (libmongoc's per-pid counters segment).
 run_briefly() {
   "$replicad" run --config "$1" >>"$2" 2>&1 &
   daemon_pid=$!
   sleep "$((RANDOM % 3 + 1)).$((RANDOM % 10))"
   kill -9 "$daemon_pid" 2>/dev/null || true
   wait "$daemon_pid" 2>/dev/null || true
+  [[ ! -e /dev/shm/mongoc-$daemon_pid ]] || fail "a killed replicad left /dev/shm/mongoc-$daemon_pid"
   daemon_pid=
 }
 
