@@ -11,6 +11,7 @@ replicad_free_port() {
   else
     first=$((high + 1)) last=65535
   fi
+  ((first <= last)) || first=20000 last=60999 # the whole range is ephemeral: take our chances
   for _ in {1..200}; do
     port=$((first + (RANDOM * 32768 + RANDOM) % (last - first + 1)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
