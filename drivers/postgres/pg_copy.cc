@@ -31,14 +31,21 @@ void AppendEscaped(std::string& out, std::string_view text) {
   }
 }
 
-Status AppendValue(std::string& out, const boost::json::value& value, const std::string& type) {
+// What AppendValue needs to know of a column, worked out once per batch.
+struct ColumnFormat {
+  const std::string* type;
+  bool bytea = false;
+  bool array = false;
+};
+
+Status AppendValue(std::string& out, const boost::json::value& value, const ColumnFormat& format) {
   switch (value.kind()) {
     case boost::json::kind::null:
       out += "\\N";
       return Status::Ok();
     case boost::json::kind::string: {
       const boost::json::string& text = value.get_string();
-      if (type != "bytea") {
+      if (!format.bytea) {
         AppendEscaped(out, text);
         return Status::Ok();
       }
@@ -58,8 +65,8 @@ Status AppendValue(std::string& out, const boost::json::value& value, const std:
       out += value.get_bool() ? "true" : "false";
       return Status::Ok();
     case boost::json::kind::array:
-      if (IsArrayType(type)) {
-        ASSIGN_OR_RETURN(std::string literal, JsonToArrayLiteral(value.get_array(), type));
+      if (format.array) {
+        ASSIGN_OR_RETURN(std::string literal, JsonToArrayLiteral(value.get_array(), *format.type));
         AppendEscaped(out, literal);
         return Status::Ok();
       }
@@ -75,15 +82,29 @@ Status AppendValue(std::string& out, const boost::json::value& value, const std:
 Result<std::string> CopyText(const std::vector<std::string>& columns,
                              const std::vector<std::string>& types,
                              std::span<const Event* const> rows) {
+  std::vector<ColumnFormat> formats;
+  for (const std::string& type : types) {
+    formats.push_back({&type, type == "bytea", IsArrayType(type)});
+  }
   std::string out;
   out.reserve(rows.size() * columns.size() * 16);
   for (const Event* row : rows) {
     const boost::json::object& after = row->after.get_object();
+    // The row's members usually come in the columns' order: take them in turn, and look a
+    // column up only when they do not.
+    auto next = after.begin();
     for (std::size_t i = 0; i < columns.size(); ++i) {
       if (i > 0) {
         out += '\t';
       }
-      RETURN_IF_ERROR(AppendValue(out, after.at(columns[i]), types[i]));
+      const boost::json::value* value = nullptr;
+      if (next != after.end() && next->key() == columns[i]) {
+        value = &next->value();
+        ++next;
+      } else {
+        value = &after.at(columns[i]);
+      }
+      RETURN_IF_ERROR(AppendValue(out, *value, formats[i]));
     }
     out += '\n';
   }
