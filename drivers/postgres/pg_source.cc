@@ -102,7 +102,7 @@ class PgSource final : public Source {
     // begins below our checkpoint: never offer a checkpoint behind the one we resumed from.
     offered_ = std::max(*start, skip_until_);
     if (!snapshot_) {
-      wait_fd_ = ::dup(PQsocket(replication_->raw()));
+      socket_.assign(::dup(PQsocket(replication_->raw())));
     }
     last_heartbeat_ = Clock::now();
     co_return Status::Ok();
@@ -166,16 +166,18 @@ class PgSource final : public Source {
           co_return beat;
         }
       }
-      const Clock::time_point until =
-          std::min(deadline, last_heartbeat_ + options_.heartbeat_interval);
+      asio::steady_timer timer(executor_,
+                               std::min(deadline, last_heartbeat_ + options_.heartbeat_interval));
       if (messages > 0 && messages < kGatherBelow) {
         // A trickle of small transactions: let more gather before the next look, rather than
         // waking for every message (a wake-up costs far more than decoding one). A flood
         // (a large transaction) is read as fast as it comes.
-        asio::steady_timer timer(executor_, std::min(until, Clock::now() + kGatherDelay));
+        timer.expires_at(std::min(timer.expiry(), Clock::now() + kGatherDelay));
         co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-      } else if (Status waited = co_await WaitReadable(until); !waited.ok()) {
-        co_return waited;
+      } else {
+        co_await (socket_.async_wait(asio::posix::descriptor_base::wait_read,
+                                     asio::as_tuple(asio::use_awaitable)) ||
+                  timer.async_wait(asio::as_tuple(asio::use_awaitable)));
       }
       if (PQconsumeInput(replication_->raw()) == 0) {
         co_return ClassifyError(replication_->raw(), nullptr, "reading the replication stream");
@@ -184,25 +186,6 @@ class PgSource final : public Source {
       messages = 0;
     }
     co_return out;
-  }
-
-  // Until the replication socket is readable or `until`. The socket is known to the reactor
-  // only meanwhile: registered (edge-triggered), it would wake the I/O thread for every
-  // segment the server sends, also while changes are left to gather.
-  Task<Status> WaitReadable(Clock::time_point until) {
-    boost::system::error_code error;
-    if (!socket_.is_open()) {  // (it still is when an earlier wait was abandoned)
-      socket_.assign(wait_fd_, error);
-    }
-    if (error) {
-      co_return Status::Unavailable("watching the replication socket: " + error.message());
-    }
-    asio::steady_timer timer(executor_, until);
-    co_await (socket_.async_wait(asio::posix::descriptor_base::wait_read,
-                                 asio::as_tuple(asio::use_awaitable)) ||
-              timer.async_wait(asio::as_tuple(asio::use_awaitable)));
-    socket_.release();
-    co_return Status::Ok();
   }
 
   Task<Status> Ack(Position position) override {
@@ -239,7 +222,7 @@ class PgSource final : public Source {
     if (!started.ok()) {
       co_return started.status();
     }
-    wait_fd_ = ::dup(PQsocket(replication_->raw()));
+    socket_.assign(::dup(PQsocket(replication_->raw())));
     offered_ = snapshot_point_;
     co_return ReadResult{{}, Encode(snapshot_point_)};
   }
@@ -509,11 +492,8 @@ class PgSource final : public Source {
 
   void Disconnect() {
     if (socket_.is_open()) {
-      socket_.release();
-    }
-    if (wait_fd_ >= 0) {
-      ::close(wait_fd_);
-      wait_fd_ = -1;
+      boost::system::error_code ignored;
+      socket_.close(ignored);
     }
     snapshot_.reset();
     replication_.reset();
@@ -524,9 +504,8 @@ class PgSource final : public Source {
 
   Executor executor_;
   PgSourceOptions options_;
-  boost::json::storage_ptr arena_;         // of the current Read
-  int wait_fd_ = -1;                       // a duplicate of the replication socket
-  asio::posix::stream_descriptor socket_;  // wait_fd_ while WaitReadable waits on it
+  boost::json::storage_ptr arena_;  // of the current Read
+  asio::posix::stream_descriptor socket_;
   std::unique_ptr<PgConnection> control_;
   std::unique_ptr<PgConnection> replication_;
   std::unique_ptr<PgSnapshot> snapshot_;  // while the initial snapshot is read
