@@ -4,6 +4,8 @@
 
 #include <cctype>
 
+#include "streams/core/log.h"
+
 namespace replicad::drivers::postgres {
 namespace {
 
@@ -104,6 +106,29 @@ Status EnsurePublication(PgConnection& connection, const SourceSetup& setup) {
       sql += " FOR TABLE " + list;
     }
     RETURN_IF_ERROR(connection.Execute(sql).status().Annotate("creating the publication"));
+  } else if (!setup.tables.empty()) {
+    // A configured table the publication lacks (added to collection_table, or dropped and
+    // made again) would otherwise stream nothing, silently. Tables are only ever added.
+    ASSIGN_OR_RETURN(std::vector<std::string> tables, MatchTables(connection, setup.tables));
+    for (const std::string& table : tables) {
+      ASSIGN_OR_RETURN(PgResult in,
+                       connection.Execute("SELECT puballtables OR EXISTS (SELECT 1 FROM "
+                                          "pg_publication_tables p WHERE p.pubname = $1 AND "
+                                          "quote_ident(p.schemaname) || '.' || "
+                                          "quote_ident(p.tablename) = $2) "
+                                          "FROM pg_publication WHERE pubname = $1",
+                                          {setup.publication.c_str(), table.c_str()}));
+      if (Value(in) == "t") {
+        continue;
+      }
+      RETURN_IF_ERROR(connection
+                          .Execute("ALTER PUBLICATION " + QuoteIdentifier(setup.publication) +
+                                   " ADD TABLE " + table)
+                          .status()
+                          .Annotate("adding " + table + " to the publication"));
+      log::Info("table added to the publication",
+                {{"publication", setup.publication}, {"table", table}});
+    }
   }
   // relreplident: d default (the primary key), n nothing, f full, i an index.
   ASSIGN_OR_RETURN(

@@ -22,8 +22,9 @@ struct SourceSetup {
 // FailedPrecondition unless wal_level is logical.
 Status CheckServer(PgConnection& connection);
 
-// Creates the publication when missing (for the tables matched by `tables`, or all tables),
-// then refuses tables that have neither a primary key nor a usable replica identity.
+// Creates the publication when missing (for the tables matched by `tables`, or all tables);
+// adds matched tables an existing publication lacks (never removes any); then refuses tables
+// that have neither a primary key nor a usable replica identity.
 Status EnsurePublication(PgConnection& connection, const SourceSetup& setup);
 
 // The slot's confirmed flush LSN, creating the slot (pgoutput) when missing and allowed.

@@ -78,6 +78,19 @@ wait_equal e2e_repl "deletes and a key change"
 psql "$src" -qc "TRUNCATE e2e_repl; INSERT INTO e2e_repl (id, name) VALUES (1, 'after truncate')"
 wait_equal e2e_repl "truncate"
 
+# A table dropped and made again drops out of the publication: on restart replicad puts it
+# back, rather than streaming nothing from it.
+kill -TERM "$daemon_pid"
+wait "$daemon_pid" || fail "replicad did not exit 0 on SIGTERM"
+psql "$src" -qc "DROP TABLE e2e_repl; $schema"
+psql "$dst" -qc "TRUNCATE e2e_repl"
+"$replicad" run --config "$work/repl.yaml" >> "$work/replicad.log" 2>&1 &
+daemon_pid=$!
+wait_streaming e2e_repl
+psql "$src" -qc "INSERT INTO e2e_repl (id, name) SELECT g, 'remade ' || g FROM generate_series(1000002, 1000050) g"
+wait_equal e2e_repl "a table dropped and made again while replicad was stopped"
+grep -q "table added to the publication" "$work/replicad.log" || fail "the table was not added back"
+
 before_rss=$(awk '/VmHWM/ {print $2}' "/proc/$daemon_pid/status")
 psql "$src" -qc "INSERT INTO e2e_repl (id, name, doc) SELECT g, 'bulk ' || g, '{\"bulk\": 1}' FROM generate_series(2, 1000001) g"
 start=$(date +%s)

@@ -26,9 +26,9 @@ source "$root/tests/lib/servers.sh"
 cleanup() {
   [[ -n $daemon_pid ]] && kill -9 "$daemon_pid" 2>/dev/null || true
   [[ -n $silent_pid ]] && kill -9 "$silent_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
   for slot in e2e_dlq e2e_hung e2e_ok; do drop_slot "$src" "$slot"; done
-  stop_servers
+  stop_servers  # before waiting: the destination server is one of our children too
+  wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
