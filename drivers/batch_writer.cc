@@ -55,6 +55,13 @@ TableName ApplyTableTemplate(const std::string& table_template, const SourceInfo
   return {name.substr(0, dot), name.substr(dot + 1)};
 }
 
+const std::string& ColumnType(const std::map<std::string, std::string>& types,
+                              const std::string& column) {
+  static const std::string kUnknown;
+  const auto it = types.find(column);
+  return it == types.end() ? kUnknown : it->second;
+}
+
 Result<const BatchWriter::ColumnTypes*> BatchWriter::Describe(const TableName& name,
                                                               const std::string& table) {
   if (auto it = tables_.find(table); it != tables_.end()) {

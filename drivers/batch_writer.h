@@ -50,6 +50,10 @@ struct TableName {
 };
 TableName ApplyTableTemplate(const std::string& table_template, const SourceInfo& source);
 
+// The type `types` (column -> the database's type) gives `column`; "" when it has none.
+const std::string& ColumnType(const std::map<std::string, std::string>& types,
+                              const std::string& column);
+
 class BatchWriter {
  public:
   explicit BatchWriter(WriterOptions options) : options_(std::move(options)) {}

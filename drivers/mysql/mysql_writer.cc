@@ -19,13 +19,6 @@ std::string ColumnList(const std::vector<std::string>& columns) {
   return list;
 }
 
-const std::string& TypeOf(const std::map<std::string, std::string>& types,
-                          const std::string& column) {
-  static const std::string kUnknown;
-  const auto it = types.find(column);
-  return it == types.end() ? kUnknown : it->second;
-}
-
 // "(v1, v2)": `columns` of `row` as literals for their target columns; absent ones are NULL.
 Result<std::string> Tuple(const boost::json::object& row, const std::vector<std::string>& columns,
                           const std::map<std::string, std::string>& types) {
@@ -33,7 +26,7 @@ Result<std::string> Tuple(const boost::json::object& row, const std::vector<std:
   for (const std::string& column : columns) {
     const boost::json::value* value = row.if_contains(column);
     ASSIGN_OR_RETURN(std::string literal,
-                     SqlValue(value ? *value : nullptr, TypeOf(types, column)));
+                     SqlValue(value ? *value : nullptr, ColumnType(types, column)));
     tuple += (tuple.size() == 1 ? "" : ", ") + literal;
   }
   return tuple + ")";
@@ -133,13 +126,13 @@ class MysqlWriter final : public BatchWriter {
     const boost::json::object& before = event.before.get_object();
     std::string assignments, condition;
     for (const std::string& column : columns) {
-      ASSIGN_OR_RETURN(std::string literal, SqlValue(after.at(column), TypeOf(types, column)));
+      ASSIGN_OR_RETURN(std::string literal, SqlValue(after.at(column), ColumnType(types, column)));
       assignments += (assignments.empty() ? "" : ", ") + QuoteIdentifier(column) + " = " + literal;
     }
     for (const auto& [column, value] : event.key) {
       const boost::json::value* old = before.if_contains(column);
       ASSIGN_OR_RETURN(std::string literal,
-                       SqlValue(old ? *old : value, TypeOf(types, std::string(column))));
+                       SqlValue(old ? *old : value, ColumnType(types, std::string(column))));
       condition += (condition.empty() ? "" : " AND ") + QuoteIdentifier(column) + " = " + literal;
     }
     Status moved =

@@ -60,14 +60,6 @@ constexpr std::size_t kMaxRowsPerStatement = 1000;
 constexpr std::size_t kCopyMinRows = 32;
 constexpr std::size_t kMaxParameters = 65535;  // the protocol's limit per statement
 
-// A key column's type, so that bytea and array keys compare as such ("" when unknown).
-const std::string& TypeOf(const std::map<std::string, std::string>& types,
-                          const std::string& column) {
-  static const std::string kUnknown;
-  const auto it = types.find(column);
-  return it == types.end() ? kUnknown : it->second;
-}
-
 std::string QuoteName(const TableName& name) {
   return (name.schema.empty() ? "" : QuoteIdentifier(name.schema) + ".") +
          QuoteIdentifier(name.table);
@@ -123,7 +115,7 @@ Status PgWriter::DeleteRows(const std::string& table, const ColumnTypes& types, 
     for (const auto& [column, value] : rows.front()->key) {
       const boost::json::value* part = row->key.if_contains(column);
       ASSIGN_OR_RETURN(std::string placeholder,
-                       parameters.Add(part ? *part : nullptr, TypeOf(types, column)));
+                       parameters.Add(part ? *part : nullptr, ColumnType(types, column)));
       tuple += (tuple.empty() ? "" : ", ") + placeholder;
     }
     tuples += (tuples.empty() ? "(" : ", (") + tuple + ")";
@@ -252,7 +244,7 @@ Status PgWriter::MoveRow(const std::string& table, const ColumnTypes& types, con
   for (const auto& [column, value] : event.key) {
     const boost::json::value* old = before.if_contains(column);  // a key part that did not move
     ASSIGN_OR_RETURN(std::string placeholder,
-                     parameters.Add(old ? *old : value, TypeOf(types, column)));
+                     parameters.Add(old ? *old : value, ColumnType(types, column)));
     condition += (condition.empty() ? "" : " AND ") + QuoteIdentifier(column) + " = " + placeholder;
   }
   ASSIGN_OR_RETURN(PgResult moved, connection_->Execute("UPDATE " + table + " SET " + assignments +
