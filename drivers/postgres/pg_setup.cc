@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <cctype>
+#include <set>
 
 #include "streams/core/log.h"
 
@@ -110,15 +111,17 @@ Status EnsurePublication(PgConnection& connection, const SourceSetup& setup) {
     // A configured table the publication lacks (added to collection_table, or dropped and
     // made again) would otherwise stream nothing, silently. Tables are only ever added.
     ASSIGN_OR_RETURN(std::vector<std::string> tables, MatchTables(connection, setup.tables));
+    ASSIGN_OR_RETURN(PgResult published,
+                     connection.Execute("SELECT quote_ident(schemaname) || '.' || "
+                                        "quote_ident(tablename) FROM pg_publication_tables "
+                                        "WHERE pubname = $1",
+                                        {setup.publication.c_str()}));
+    std::set<std::string> in_publication;
+    for (int row = 0; row < PQntuples(published.get()); ++row) {
+      in_publication.insert(Value(published, row));
+    }
     for (const std::string& table : tables) {
-      ASSIGN_OR_RETURN(PgResult in,
-                       connection.Execute("SELECT puballtables OR EXISTS (SELECT 1 FROM "
-                                          "pg_publication_tables p WHERE p.pubname = $1 AND "
-                                          "quote_ident(p.schemaname) || '.' || "
-                                          "quote_ident(p.tablename) = $2) "
-                                          "FROM pg_publication WHERE pubname = $1",
-                                          {setup.publication.c_str(), table.c_str()}));
-      if (Value(in) == "t") {
+      if (in_publication.contains(table)) {
         continue;
       }
       RETURN_IF_ERROR(connection
