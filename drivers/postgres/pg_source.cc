@@ -117,7 +117,7 @@ class PgSource final : public Source {
     out.events.reserve(std::min<std::size_t>(max_events, 1024));
     // This read's events share one arena: no allocation or free per JSON node. It lives
     // until the last of them is gone.
-    arena_ = boost::json::make_shared_resource<boost::json::monotonic_resource>(kArenaBlock);
+    arena_ = std::make_shared<boost::json::monotonic_resource>(kArenaBlock);
     transaction_in_out_ = false;
     const Clock::time_point deadline = Clock::now() + linger;
     bool just_consumed = false;
@@ -447,6 +447,7 @@ class PgSource final : public Source {
     if (tuple.size() != columns.size()) {
       return Status::Corruption("tuple does not match its relation");
     }
+    row.reserve(tuple.size());
     for (std::size_t i = 0; i < tuple.size(); ++i) {
       const std::string& name = columns[i].name;
       switch (tuple[i].kind) {
@@ -500,7 +501,7 @@ class PgSource final : public Source {
 
   Executor executor_;
   PgSourceOptions options_;
-  boost::json::storage_ptr arena_;  // of the current Read
+  std::shared_ptr<boost::json::monotonic_resource> arena_;  // of the current Read
   ReadinessWatch watch_;                                    // the replication connection's socket
   std::unique_ptr<PgConnection> control_;
   std::unique_ptr<PgConnection> replication_;

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <new>
 
 namespace replicad {
 
@@ -108,6 +109,30 @@ Result<Event> EventFromJson(const boost::json::object& envelope) {
     event.metadata = metadata->as_object();
   }
   return event;
+}
+
+Event::Event(std::shared_ptr<boost::json::monotonic_resource> arena_in)
+    : arena(std::move(arena_in)),
+      // From the typed pointer: the storage then knows deallocation is trivial, and freeing
+      // a document does not walk it.
+      key(boost::json::storage_ptr(arena.get())),
+      before(boost::json::storage_ptr(arena.get())),
+      after(boost::json::storage_ptr(arena.get())),
+      metadata(boost::json::storage_ptr(arena.get())) {}
+
+Event& Event::operator=(Event&& other) noexcept {
+  if (this != &other) {
+    this->~Event();
+    new (this) Event(std::move(other));
+  }
+  return *this;
+}
+
+Event& Event::operator=(const Event& other) {
+  if (this != &other) {
+    *this = Event(other);
+  }
+  return *this;
 }
 
 boost::json::object ToJson(const Event& event) {

@@ -3,9 +3,11 @@
 // The change event: the unit every source produces and every sink consumes
 // (DESIGN.md "The change event"). Values inside key/before/after are already typed JSON.
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,10 +30,18 @@ struct SourceInfo {
 
 struct Event {
   Event() = default;
-  // key, before, after and metadata allocate from `storage` (a source's arena for a batch).
-  explicit Event(const boost::json::storage_ptr& storage)
-      : key(storage), before(storage), after(storage), metadata(storage) {}
+  // key, before, after and metadata allocate from `arena` (a source's arena for one read),
+  // which the event keeps alive; freeing them costs nothing. A JSON value copied out of them
+  // shares the arena and must not outlive the events that hold it.
+  explicit Event(std::shared_ptr<boost::json::monotonic_resource> arena);
+  Event(const Event&) = default;
+  Event(Event&&) noexcept = default;
+  // Unlike JSON assignment, which keeps the target's storage, these take the other event's
+  // storage and arena with its values.
+  Event& operator=(const Event& other);
+  Event& operator=(Event&& other) noexcept;
 
+  std::shared_ptr<boost::json::monotonic_resource> arena;  // declared first: destroyed last
   std::string stream_id;
   std::string event_id;  // unique within the stream, e.g. "0/16B3748:3"
   Operation operation = Operation::kInsert;

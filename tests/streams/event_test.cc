@@ -48,3 +48,52 @@ TEST_CASE("a JSON object that is not an event envelope is refused") {
 
 }  // namespace
 }  // namespace replicad
+
+namespace replicad {
+namespace {
+
+Event ArenaEvent(const std::shared_ptr<boost::json::monotonic_resource>& arena, int id) {
+  Event event(arena);
+  event.key.emplace("id", id);
+  event.after.emplace_object().emplace(
+      "note", "a note long enough not to fit inline " + std::to_string(id));
+  return event;
+}
+
+TEST_CASE("an event keeps its arena alive, through copies, moves and assignments") {
+  auto arena = std::make_shared<boost::json::monotonic_resource>();
+  std::weak_ptr<boost::json::monotonic_resource> watched = arena;
+  std::weak_ptr<boost::json::monotonic_resource> replaced;
+  const boost::json::memory_resource* raw = arena.get();
+  std::vector<Event> kept;
+  {
+    Event first = ArenaEvent(arena, 1);
+    Event second = ArenaEvent(arena, 2);
+    arena.reset();
+    kept.push_back(first);  // a copy
+    Event assigned;
+    assigned = std::move(second);  // into an event with other (default) storage
+    kept.push_back(std::move(assigned));
+    Event other = ArenaEvent(std::make_shared<boost::json::monotonic_resource>(), 3);
+    replaced = other.arena;
+    other = first;  // over an event of another arena, which is freed now
+    CHECK(replaced.expired());
+    kept.push_back(other);
+  }
+  REQUIRE_FALSE(watched.expired());
+  for (const Event& event : kept) {  // none holds a value in storage it does not keep alive
+    CHECK(event.key.storage().get() == raw);
+    CHECK(event.after.storage().get() == raw);
+  }
+  CHECK(kept[0].after.at("note") == "a note long enough not to fit inline 1");
+  CHECK(kept[1].after.at("note") == "a note long enough not to fit inline 2");
+  CHECK(kept[2].key.at("id") == 1);
+  kept.erase(kept.begin());  // moves the others down by assignment
+  CHECK(kept[0].after.at("note") == "a note long enough not to fit inline 2");
+  CHECK(kept[1].after.at("note") == "a note long enough not to fit inline 1");
+  kept.clear();
+  CHECK(watched.expired());
+}
+
+}  // namespace
+}  // namespace replicad
