@@ -357,7 +357,8 @@ bool IsCompressedRows(std::uint8_t type) {
 }
 
 Result<boost::json::object> ReadImage(ByteReader& in, const TableMap& table,
-                                      std::span<const std::uint8_t> present) {
+                                      std::span<const std::uint8_t> present,
+                                      const boost::json::storage_ptr& storage) {
   std::size_t present_count = 0;
   for (std::size_t i = 0; i < table.columns.size(); ++i) {
     present_count += BitSet(present, i);
@@ -366,14 +367,19 @@ Result<boost::json::object> ReadImage(ByteReader& in, const TableMap& table,
   if (!in.ReadBytes((present_count + 7) / 8, &nulls)) {
     return Truncated("rows");
   }
-  boost::json::object image;
+  boost::json::object image(storage);
+  image.reserve(present_count);
   std::size_t present_index = 0;
+  std::string unnamed;
   for (std::size_t i = 0; i < table.columns.size(); ++i) {
     if (!BitSet(present, i)) {
       continue;
     }
     const Column& column = table.columns[i];
-    const std::string name = column.name.empty() ? "@" + std::to_string(i + 1) : column.name;
+    if (column.name.empty()) {
+      unnamed = "@" + std::to_string(i + 1);
+    }
+    const std::string& name = column.name.empty() ? unnamed : column.name;
     if (BitSet(nulls, present_index++)) {
       image[name] = nullptr;
       continue;
@@ -490,7 +496,7 @@ Result<std::uint64_t> RowsEventTableId(std::span<const std::uint8_t> body) {
 }
 
 Result<RowsEvent> ParseRowsEvent(std::uint8_t type, std::span<const std::uint8_t> body,
-                                 const TableMap& table) {
+                                 const TableMap& table, const boost::json::storage_ptr& storage) {
   if (IsCompressedRows(type)) {
     return Status::FailedPrecondition(
         "compressed binlog rows events are not supported: set log_bin_compress=OFF");
@@ -525,10 +531,11 @@ Result<RowsEvent> ParseRowsEvent(std::uint8_t type, std::span<const std::uint8_t
   event.end_of_statement = flags & 1;
   while (in.remaining() > 0) {
     RowChange row;
-    ASSIGN_OR_RETURN(boost::json::object image, ReadImage(in, table, present));
-    (kind == 0 ? row.after : row.before) = std::move(image);
+    ASSIGN_OR_RETURN(boost::json::object image, ReadImage(in, table, present, storage));
+    (kind == 0 ? row.after : row.before).emplace(std::move(image));
     if (kind == 1) {
-      ASSIGN_OR_RETURN(row.after, ReadImage(in, table, present_after));
+      ASSIGN_OR_RETURN(image, ReadImage(in, table, present_after, storage));
+      row.after.emplace(std::move(image));
     }
     event.rows.push_back(std::move(row));
   }

@@ -158,9 +158,11 @@ Result<std::uint64_t> RowsEventTableId(std::span<const std::uint8_t> body);
 // WRITE/UPDATE/DELETE_ROWS v1 and v2. Columns missing from the columns-present bitmap
 // (binlog_row_image MINIMAL or NOBLOB) are missing from the objects; SQL NULL is JSON null.
 // A value that does not decode (bad length, invalid date) is Corruption naming the column.
+// The images allocate from `storage` (a reader's arena).
 // REQUIRES: `table` is the TABLE_MAP for RowsEventTableId(body).
 Result<RowsEvent> ParseRowsEvent(std::uint8_t type, std::span<const std::uint8_t> body,
-                                 const TableMap& table);
+                                 const TableMap& table,
+                                 const boost::json::storage_ptr& storage = {});
 
 struct MariaGtid {
   std::uint64_t sequence = 0;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/json/monotonic_resource.hpp>
 #include <cctype>
 #include <map>
 
@@ -20,6 +21,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::chrono::seconds kBehindInterval{5};
+constexpr std::size_t kArenaBlock = 64 * 1024;  // first block of a read's arena
 
 constexpr std::string_view kResetHint =
     "; to start over, stop replicad and run `replicad positions reset STREAM --data-dir DIR`";
@@ -339,6 +341,8 @@ class MysqlSource final : public Source {
       return out;
     }
     out.events.reserve(max_events);
+    // This read's events share one arena (see Event).
+    arena_ = std::make_shared<boost::json::monotonic_resource>(kArenaBlock);
     // One rows event may carry many rows: stop before the next would likely overshoot
     // max_events, so that a read fills one destination batch rather than one and a sliver.
     while (out.events.empty() || out.events.size() + rows_per_event_ <= max_events) {
@@ -545,7 +549,7 @@ class MysqlSource final : public Source {
   }
 
   Event NewEvent(Operation operation, const std::string& database, const std::string& table) {
-    Event event;
+    Event event(arena_);
     event.stream_id = options_.stream_id;
     event.operation = operation;
     event.event_id =
@@ -571,7 +575,8 @@ class MysqlSource final : public Source {
     if (!captured) {
       return Status::Ok();
     }
-    ASSIGN_OR_RETURN(RowsEvent rows, ParseRowsEvent(type, body, map));
+    ASSIGN_OR_RETURN(RowsEvent rows,
+                     ParseRowsEvent(type, body, map, boost::json::storage_ptr(arena_.get())));
     rows_per_event_ = std::max<std::size_t>(1, rows.rows.size());
     for (RowChange& row : rows.rows) {
       // A session may still log MINIMAL or NOBLOB images: a row without all its columns
@@ -636,6 +641,7 @@ class MysqlSource final : public Source {
   std::uint32_t transaction_timestamp_ = 0;
   std::uint64_t row_index_ = 0;
   std::map<std::uint64_t, std::pair<bool, TableMap>> tables_;  // id -> (captured, map)
+  std::shared_ptr<boost::json::monotonic_resource> arena_;     // of the current Fetch
   std::unique_ptr<MysqlConnection> control_;                   // queries beside the stream
   Clock::time_point last_behind_;
   std::atomic<std::int64_t> bytes_behind_{-1};  // -1: not known yet
