@@ -117,9 +117,16 @@ inserted e2e_ra 201 300
 wait_equal e2e_ra "a broken config leaves the streams running"
 [[ $(field ra started_at) == "$started" ]] || fail "a broken config restarted a stream"
 echo "ok: a broken file + SIGHUP changes nothing and is counted"
+successes_before=$(metric 'replicad_config_reloads_total{result="success"}')
 write_config ra
 [[ $(http_status POST "$port" /api/v1/reload) == 401 ]] || fail "reload without a token was not refused"
 [[ $(http_status POST "$port" /api/v1/reload "$token") == 200 ]] || fail "POST /api/v1/reload failed"
+# The watch reloads the rewritten file too, a moment later. Let that happen before a stream
+# fails below: a reload restarts failed streams.
+both_reloaded() {
+  (( $(metric 'replicad_config_reloads_total{result="success"}') >= successes_before + 2 ))
+}
+wait_until 10 "the rewritten config was not reloaded by both the watch and the API" both_reloaded
 
 # A failed stream turns /readyz to 503; once fixed and resumed, 200 again.
 [[ $(http_status GET "$port" /readyz) == 200 ]] || fail "/readyz is not 200 with every stream running"
