@@ -15,8 +15,9 @@
 # and the median. See bench/README.md.
 #
 # Usage: bench/pg_vs_native.sh [--binary PATH] [--rounds N] [--rows N] [--txns N]
-#                              [--clients N] [--seed-rows N] [--timeout S] [--budget S]
-#                              [--keep DIR]
+#                              [--clients N] [--seed-rows N] [--batch-size N] [--timeout S]
+#                              [--budget S] [--keep DIR]
+# --batch-size is replicad's batch_size (default 1000, its own default).
 # Runs as root (the servers run as the postgres user through runuser). Everything it starts
 # is stopped on exit, by PID.
 set -euo pipefail
@@ -30,6 +31,7 @@ rows=1000000
 txns=100000
 clients=4
 seed_rows=10000
+batch_size=1000
 timeout_s=300 # per wait loop
 budget_s=540  # no new round starts when the last one would not fit in this
 keep=
@@ -43,6 +45,7 @@ while (($#)); do
     --txns) txns=$2; shift 2 ;;
     --clients) clients=$2; shift 2 ;;
     --seed-rows) seed_rows=$2; shift 2 ;;
+    --batch-size) batch_size=$2; shift 2 ;;
     --timeout) timeout_s=$2; shift 2 ;;
     --budget) budget_s=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
@@ -158,7 +161,7 @@ service:
   health_port: $port
 streams:
   - id: bench
-    batch_size: 1000
+    batch_size: $batch_size
     source:
       type: postgres
       connection_string: "$src"
@@ -328,7 +331,8 @@ for ((round = 1; round <= rounds; round++)); do
 done
 
 # --- summary ------------------------------------------------------------------------------------
-awk -v rounds="$done_rounds" -v rows="$rows" -v txns="$txns" -v clients="$clients" '
+awk -v rounds="$done_rounds" -v rows="$rows" -v txns="$txns" -v clients="$clients" \
+  -v batch_size="$batch_size" '
 function median(list,    n, a, i, j, t) {
   n = split(list, a, " ")
   for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
@@ -365,6 +369,7 @@ END {
   printf "\nratio = replicad / native seconds, same run, same servers (< 1.0: replicad is faster);"
   printf " med = median of the rounds\x27 ratios;\nrd RSS = replicad peak RSS (VmHWM), rd CPU s = its user+system CPU seconds over the measurement;\n"
   printf "* = a compiler or linker was running when the measurement started (see anomalies)\n"
+  printf "replicad batch_size: %d%s\n", batch_size, batch_size == 1000 ? " (its default)" : ""
   printf "source-side load while each system replicated (not a ratio):\n"
   for (r = 1; r <= rounds; r++)
     for (k = 1; k <= 2; k++) {
