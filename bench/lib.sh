@@ -7,6 +7,8 @@
 
 # shellcheck source=SCRIPTDIR/../tests/lib/servers.sh
 source "$repo/tests/lib/servers.sh"
+# shellcheck source=SCRIPTDIR/../tests/lib/slots.sh
+source "$repo/tests/lib/slots.sh"
 pgbin=$REPLICAD_PG_BIN
 
 work=$(mktemp -d /tmp/replicad-bench.XXXXXX)

@@ -134,7 +134,7 @@ native_start() {
   q "$src" -c "CREATE PUBLICATION bench_native FOR TABLE bench"
   q "$dst" -c "CREATE SUBSCRIPTION bench_native CONNECTION '$src_conninfo'
                PUBLICATION bench_native WITH (copy_data = false)"
-  wait_for "$src" "SELECT active FROM pg_replication_slots WHERE slot_name = 'bench_native'" t \
+  wait_for "$src" "$(replicad_streaming_sql bench_native)" 1 \
     >/dev/null || { log "native subscription did not start"; tail -20 "$src_log" "$dst_log" >&2; return 1; }
   wait_for "$dst" "SELECT pid IS NOT NULL FROM pg_stat_subscription WHERE subname = 'bench_native'" \
     t >/dev/null || { log "native apply worker did not start"; tail -20 "$dst_log" >&2; return 1; }
@@ -171,8 +171,8 @@ streams:
 YAML
   "$work/replicad" run --config "$run_dir/replicad.yaml" >>"$run_dir/replicad.log" 2>&1 &
   replicad_pid=$!
-  if ! wait_for "$src" "SELECT active FROM pg_replication_slots WHERE slot_name = 'replicad_bench'" \
-      t >/dev/null || ! _replicad_alive "$replicad_pid"; then
+  if ! wait_for "$src" "$(replicad_streaming_sql replicad_bench)" 1 >/dev/null ||
+      ! _replicad_alive "$replicad_pid"; then
     log "replicad did not start streaming; its log:"
     tail -20 "$run_dir/replicad.log" >&2
     return 1

@@ -51,6 +51,7 @@ fi
 
 source tests/lib/deps.sh
 source tests/lib/servers.sh
+source tests/lib/slots.sh
 
 say() { echo "==> $*"; }
 
@@ -224,8 +225,7 @@ set -m
 replicad_pid=$!
 set +m
 deadline=$((SECONDS + 30))
-until [[ $(query "$src" "SELECT active FROM pg_replication_slots
-                        WHERE slot_name = 'replicad_demo'") == t ]]; do
+until [[ $(query "$src" "$(replicad_streaming_sql replicad_demo)") == 1 ]]; do
   if ! replicad_running; then
     say "replicad exited at start"
     log_tail 30

@@ -32,6 +32,8 @@ fail() {
 # shellcheck source=tests/lib/free_port.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/free_port.sh"
 free_port() { replicad_free_port; }
+# shellcheck source=tests/lib/slots.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/slots.sh"
 
 # http METHOD PORT PATH [TOKEN]: prints the status line, headers and body.
 http() {
@@ -51,7 +53,7 @@ digest() {  # digest URI TABLE
 
 wait_streaming() {  # wait_streaming SLOT: changes made from now on are replicated
   for _ in $(seq 1 120); do
-    [[ $(psql "$src" -Atc "SELECT active FROM pg_replication_slots WHERE slot_name = '$1'") == t ]] && return 0
+    [[ $(psql "$src" -Atc "$(replicad_streaming_sql "$1")") == 1 ]] && return 0
     sleep 0.25
   done
   fail "replication did not start"

@@ -50,7 +50,7 @@ YAML
 "$replicad" run --config "$work/config.yaml" >> "$work/replicad.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 1 120); do
-  [[ $(psql "$src" -Atc "SELECT active FROM pg_replication_slots WHERE slot_name = 'e2e_kill'") == t ]] && break
+  [[ $(psql "$src" -Atc "$(replicad_streaming_sql e2e_kill)") == 1 ]] && break
   sleep 0.25
 done
 kill -9 "$daemon_pid"
