@@ -1,11 +1,8 @@
 #include "drivers/postgres/pg_source.h"
 
 #include <libpq-fe.h>
-#include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <unordered_map>
@@ -13,6 +10,7 @@
 #include "drivers/postgres/pg_snapshot.h"
 #include "drivers/postgres/pg_values.h"
 #include "streams/core/log.h"
+#include "streams/core/readiness_watch.h"
 
 namespace replicad::drivers::postgres {
 
@@ -38,7 +36,6 @@ Result<PgPosition> DecodePosition(const Position& position) {
 namespace {
 
 namespace asio = boost::asio;
-using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
 
 // How often the server hears our position (and we ask how much WAL the slot retains).
@@ -79,7 +76,7 @@ void AppendBigEndian(std::string& out, std::uint64_t value) {
 class PgSource final : public Source {
  public:
   PgSource(Executor executor, PgSourceOptions options)
-      : executor_(std::move(executor)), options_(std::move(options)), socket_(executor_) {}
+      : executor_(std::move(executor)), options_(std::move(options)), watch_(executor_) {}
 
   ~PgSource() override { Disconnect(); }
 
@@ -102,7 +99,9 @@ class PgSource final : public Source {
     // begins below our checkpoint: never offer a checkpoint behind the one we resumed from.
     offered_ = std::max(*start, skip_until_);
     if (!snapshot_) {
-      socket_.assign(::dup(PQsocket(replication_->raw())));
+      if (Status watched = watch_.Start(PQsocket(replication_->raw())); !watched.ok()) {
+        co_return watched;
+      }
     }
     last_heartbeat_ = Clock::now();
     co_return Status::Ok();
@@ -166,18 +165,16 @@ class PgSource final : public Source {
           co_return beat;
         }
       }
-      asio::steady_timer timer(executor_,
-                               std::min(deadline, last_heartbeat_ + options_.heartbeat_interval));
+      const Clock::time_point wake_at =
+          std::min(deadline, last_heartbeat_ + options_.heartbeat_interval);
       if (messages > 0 && messages < kGatherBelow) {
         // A trickle of small transactions: let more gather before the next look, rather than
         // waking for every message (a wake-up costs far more than decoding one). A flood
         // (a large transaction) is read as fast as it comes.
-        timer.expires_at(std::min(timer.expiry(), Clock::now() + kGatherDelay));
+        asio::steady_timer timer(executor_, std::min(wake_at, Clock::now() + kGatherDelay));
         co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-      } else {
-        co_await (socket_.async_wait(asio::posix::descriptor_base::wait_read,
-                                     asio::as_tuple(asio::use_awaitable)) ||
-                  timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+      } else if (Status waited = co_await watch_.WaitReadable(wake_at); !waited.ok()) {
+        co_return waited;
       }
       if (PQconsumeInput(replication_->raw()) == 0) {
         co_return ClassifyError(replication_->raw(), nullptr, "reading the replication stream");
@@ -222,7 +219,9 @@ class PgSource final : public Source {
     if (!started.ok()) {
       co_return started.status();
     }
-    socket_.assign(::dup(PQsocket(replication_->raw())));
+    if (Status watched = watch_.Start(PQsocket(replication_->raw())); !watched.ok()) {
+      co_return watched;
+    }
     offered_ = snapshot_point_;
     co_return ReadResult{{}, Encode(snapshot_point_)};
   }
@@ -492,10 +491,7 @@ class PgSource final : public Source {
   }
 
   void Disconnect() {
-    if (socket_.is_open()) {
-      boost::system::error_code ignored;
-      socket_.close(ignored);
-    }
+    watch_.Stop();
     snapshot_.reset();
     replication_.reset();
     control_.reset();
@@ -506,7 +502,7 @@ class PgSource final : public Source {
   Executor executor_;
   PgSourceOptions options_;
   std::shared_ptr<boost::json::monotonic_resource> arena_;  // of the current Read
-  asio::posix::stream_descriptor socket_;
+  ReadinessWatch watch_;                                    // the replication connection's socket
   std::unique_ptr<PgConnection> control_;
   std::unique_ptr<PgConnection> replication_;
   std::unique_ptr<PgSnapshot> snapshot_;  // while the initial snapshot is read
