@@ -33,7 +33,8 @@ Status ReadinessWatch::Start(int descriptor) {
   Stop();
   const int set = ::epoll_create1(EPOLL_CLOEXEC);
   if (set < 0) {
-    return Status::Internal(std::string("epoll_create1: ") + std::strerror(errno));
+    const int error = errno;
+    return Status::Internal(std::string("epoll_create1: ") + std::strerror(error));
   }
   epoll_event event{};  // disarmed until a wait
   event.data.fd = descriptor;
@@ -60,8 +61,9 @@ bool ReadinessWatch::started() const { return state_->descriptor >= 0; }
 Task<Status> ReadinessWatch::WaitReadable(std::chrono::steady_clock::time_point deadline) {
   REPLICAD_CHECK(started());
   if (!Arm(EPOLLIN | EPOLLONESHOT)) {
+    const int error = errno;
     co_return Status::Unavailable(std::string("cannot watch the connection's socket: ") +
-                                  std::strerror(errno));
+                                  std::strerror(error));
   }
   asio::steady_timer timer(executor_, deadline);
   co_await (state_->set.async_wait(asio::posix::descriptor_base::wait_read,
