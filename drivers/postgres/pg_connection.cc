@@ -2,6 +2,9 @@
 
 #include <libpq-fe.h>
 
+#include <memory>
+#include <string_view>
+
 namespace replicad::drivers::postgres {
 
 void ResultDeleter::operator()(PGresult* result) const { PQclear(result); }
@@ -59,21 +62,36 @@ std::string QuoteIdentifier(std::string_view name) {
   return quoted + "\"";
 }
 
+namespace {
+
+// The connection string's own `options` (server settings such as statement_timeout), with
+// replicad's after them: where both set one, replicad's value wins.
+std::string SessionOptions(const std::string& connection_string) {
+  std::string session =
+      "-c TimeZone=UTC -c DateStyle=ISO -c extra_float_digits=1 "
+      "-c synchronous_commit=on";
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> parsed(
+      PQconninfoParse(connection_string.c_str(), nullptr), &PQconninfoFree);
+  for (PQconninfoOption* option = parsed.get(); option && option->keyword; ++option) {
+    if (std::string_view(option->keyword) == "options" && option->val && *option->val) {
+      return std::string(option->val) + " " + session;
+    }
+  }
+  return session;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const ConnectOptions& options) {
+  const std::string session = SessionOptions(options.connection_string);
   // Keywords before "dbname" are defaults the connection string may override: a server that
   // accepts connections but never answers must not hold a stream (or shutdown) forever.
   std::vector<const char*> keywords = {"connect_timeout",  "keepalives_idle", "keepalives_interval",
                                        "keepalives_count", "dbname",          "options",
                                        "client_encoding",  "application_name"};
   std::vector<const char*> values = {
-      "10",
-      "30",
-      "10",
-      "3",
-      options.connection_string.c_str(),
-      "-c TimeZone=UTC -c DateStyle=ISO -c extra_float_digits=1 -c synchronous_commit=on",
-      "UTF8",
-      "replicad"};
+      "10",   "30",      "10", "3", options.connection_string.c_str(), session.c_str(),
+      "UTF8", "replicad"};
   auto add = [&](const char* keyword, const std::string& value) {
     if (!value.empty()) {
       keywords.push_back(keyword);
