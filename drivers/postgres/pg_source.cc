@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "drivers/postgres/pg_snapshot.h"
+#include "drivers/postgres/pg_transaction_spool.h"
 #include "drivers/postgres/pg_values.h"
 #include "streams/core/log.h"
 #include "streams/core/readiness_watch.h"
@@ -123,6 +124,12 @@ class PgSource final : public Source {
     bool just_consumed = false;
     std::size_t messages = 0;  // since the last wait
     while (out.events.size() < max_events) {
+      if (replay_) {  // a streamed transaction that committed goes out before anything after it
+        if (Status replayed = Replay(out, max_events); !replayed.ok()) {
+          co_return replayed;
+        }
+        continue;
+      }
       char* buffer = nullptr;
       const int length = PQgetCopyData(replication_->raw(), &buffer, /*async=*/1);
       if (length > 0) {
@@ -297,10 +304,14 @@ class PgSource final : public Source {
   }
 
   Result<Lsn> StartStreaming(Lsn start) {
+    // Protocol 2 (PostgreSQL 14+) lets the server send a large transaction while it runs,
+    // rather than spill it to its disk and send it all after the commit.
+    const bool streaming = options_.streaming && PQserverVersion(replication_->raw()) >= 140000;
     const std::string command = "START_REPLICATION SLOT " + QuoteIdentifier(options_.setup.slot) +
-                                " LOGICAL " + pgoutput::FormatLsn(start) +
-                                " (proto_version '1', publication_names " + "'" +
-                                options_.setup.publication + "', messages 'true')";
+                                " LOGICAL " + pgoutput::FormatLsn(start) + " (proto_version '" +
+                                (streaming ? "2" : "1") + "', publication_names '" +
+                                options_.setup.publication + "', messages 'true'" +
+                                (streaming ? ", streaming 'on')" : ")");
     PgResult started(PQexec(replication_->raw(), command.c_str()));
     if (PQresultStatus(started.get()) != PGRES_COPY_BOTH) {
       return ClassifyError(replication_->raw(), started.get(), "starting replication");
@@ -308,7 +319,8 @@ class PgSource final : public Source {
     PQsetnonblocking(replication_->raw(), 1);
     log::Info("replication started", {{"stream", options_.stream_id},
                                       {"slot", options_.setup.slot},
-                                      {"lsn", pgoutput::FormatLsn(start)}});
+                                      {"lsn", pgoutput::FormatLsn(start)},
+                                      {"streaming", streaming ? "on" : "off"}});
     return start;
   }
 
@@ -334,8 +346,59 @@ class PgSource final : public Source {
       return Status::Corruption("unexpected replication message type");
     }
     received_ = std::max(received_, ReadBigEndian(message, 9));
-    ASSIGN_OR_RETURN(pgoutput::Message decoded, pgoutput::Decode(message.substr(25)));
+    const std::string_view payload = message.substr(25);
+    if (TransactionSpool* block = streamed_.block()) {
+      ASSIGN_OR_RETURN(std::optional<pgoutput::StreamedChange> change,
+                       pgoutput::SplitStreamedChange(payload));
+      if (change) {
+        return block->Append(change->xid, change->tag, change->body);
+      }
+    }
+    ASSIGN_OR_RETURN(pgoutput::Message decoded, pgoutput::Decode(payload));
     return std::visit([&](auto& m) { return On(m, out); }, decoded);
+  }
+
+  Status On(pgoutput::StreamStart& start, ReadResult&) {
+    return streamed_.StartBlock(start.xid, start.first_segment);
+  }
+
+  Status On(pgoutput::StreamStop&, ReadResult&) {
+    streamed_.StopBlock();
+    return Status::Ok();
+  }
+
+  Status On(pgoutput::StreamAbort& abort, ReadResult&) {
+    return streamed_.Abort(abort.xid, abort.subxid);
+  }
+
+  // The spooled changes go out as one ordinary transaction, a read's worth at a time.
+  Status On(pgoutput::StreamCommit& commit, ReadResult& out) {
+    ASSIGN_OR_RETURN(replay_, streamed_.Commit(commit.xid));
+    if (commit.commit_lsn < skip_until_) {  // checkpointed before a restart
+      replay_.reset();
+      return Status::Ok();
+    }
+    replay_commit_ = commit;
+    pgoutput::Begin begin{commit.commit_lsn, commit.commit_time, commit.xid};
+    return On(begin, out);
+  }
+
+  Status Replay(ReadResult& out, std::size_t max_events) {
+    if (Clock::now() - last_status_ >= kStatusInterval) {
+      RETURN_IF_ERROR(SendStatus());  // the walsender hears from us while we replay
+    }
+    while (out.events.size() < max_events) {
+      ASSIGN_OR_RETURN(bool more, replay_->Next(replay_message_));
+      if (!more) {
+        replay_.reset();
+        pgoutput::Commit commit{replay_commit_.flags, replay_commit_.commit_lsn,
+                                replay_commit_.end_lsn, replay_commit_.commit_time};
+        return On(commit, out);
+      }
+      ASSIGN_OR_RETURN(pgoutput::Message decoded, pgoutput::Decode(replay_message_));
+      RETURN_IF_ERROR(std::visit([&](auto& m) { return On(m, out); }, decoded));
+    }
+    return Status::Ok();
   }
 
   Status On(pgoutput::Begin& begin, ReadResult&) {
@@ -497,6 +560,8 @@ class PgSource final : public Source {
     control_.reset();
     relations_.clear();
     in_transaction_ = false;
+    streamed_.Clear();
+    replay_.reset();
   }
 
   Executor executor_;
@@ -508,6 +573,10 @@ class PgSource final : public Source {
   std::unique_ptr<PgSnapshot> snapshot_;  // while the initial snapshot is read
   Lsn snapshot_point_ = 0;                // where streaming starts after it
   std::unordered_map<pgoutput::Oid, pgoutput::Relation> relations_;
+  StreamedTransactions streamed_;
+  std::unique_ptr<TransactionSpool> replay_;  // a committed streamed transaction, read back
+  pgoutput::StreamCommit replay_commit_;
+  std::string replay_message_;
   pgoutput::Begin transaction_;
   std::string transaction_lsn_;  // its commit LSN, formatted once
   bool in_transaction_ = false;

@@ -1,6 +1,7 @@
 #pragma once
 
-// The PostgreSQL source: logical replication with pgoutput (protocol 1, text values).
+// The PostgreSQL source: logical replication with pgoutput (text values; protocol 2 with
+// streaming of large transactions on PostgreSQL 14+, else protocol 1).
 //
 // Open prepares the server (publication, slot; see pg_setup.h) and starts streaming from the
 // checkpoint, or from the slot when there is none. Read turns pgoutput messages into events
@@ -26,6 +27,9 @@ struct PgSourceOptions {
   std::chrono::milliseconds heartbeat_interval{10'000};
   // Without a checkpoint: read every published row first (see pg_snapshot.h), then stream.
   bool initial_snapshot = false;
+  // Let the server stream a transaction larger than its logical_decoding_work_mem while it
+  // runs; it is spooled (pg_transaction_spool.h) and read out as usual once committed.
+  bool streaming = true;
 };
 
 std::unique_ptr<Source> NewPgSource(Executor executor, PgSourceOptions options);

@@ -211,6 +211,29 @@ Result<Message> Decode(std::string_view bytes) {
       message = std::move(logical);
       break;
     }
+    case 'S':
+      message = StreamStart{in.Int<std::uint32_t>(), in.Int<std::uint8_t>() == 1};
+      break;
+    case 'E':
+      message = StreamStop{};
+      break;
+    case 'c': {
+      StreamCommit commit;
+      commit.xid = in.Int<std::uint32_t>();
+      commit.flags = in.Int<std::uint8_t>();
+      commit.commit_lsn = in.Int<Lsn>();
+      commit.end_lsn = in.Int<Lsn>();
+      commit.commit_time = in.Int<PgTime>();
+      message = commit;
+      break;
+    }
+    case 'A': {
+      StreamAbort abort;
+      abort.xid = in.Int<std::uint32_t>();
+      abort.subxid = in.Int<std::uint32_t>();
+      message = abort;
+      break;
+    }
     default:
       return Status::Corruption(std::string("unknown pgoutput message type '") + tag + "'");
   }
@@ -218,6 +241,22 @@ Result<Message> Decode(std::string_view bytes) {
     return Status::Corruption(std::string("malformed pgoutput message of type '") + tag + "'");
   }
   return message;
+}
+
+Result<std::optional<StreamedChange>> SplitStreamedChange(std::string_view bytes) {
+  if (bytes.empty()) {
+    return Status::Corruption("empty pgoutput message");
+  }
+  if (std::string_view("RYIUDTM").find(bytes[0]) == std::string_view::npos) {
+    return std::optional<StreamedChange>();
+  }
+  Reader in(bytes.substr(1, 4));
+  const std::uint32_t xid = in.Int<std::uint32_t>();
+  if (!in.ok()) {
+    return Status::Corruption(std::string("streamed pgoutput message of type '") + bytes[0] +
+                              "' without its transaction id");
+  }
+  return std::optional<StreamedChange>(StreamedChange{xid, bytes[0], bytes.substr(5)});
 }
 
 std::string FormatLsn(Lsn lsn) {

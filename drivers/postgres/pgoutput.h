@@ -1,7 +1,7 @@
 #pragma once
 
-// Decoding of pgoutput logical replication messages (protocol version 1), the payload of
-// each XLogData ('w') message of a START_REPLICATION stream. Pure functions over bytes: no
+// Decoding of pgoutput logical replication messages (protocol versions 1 and 2), the payload
+// of each XLogData ('w') message of a START_REPLICATION stream. Pure functions over bytes: no
 // connection, no state; the relation cache lives with the caller.
 // Format: PostgreSQL docs, "Logical Replication Message Formats".
 
@@ -97,12 +97,46 @@ struct LogicalMessage {  // pg_logical_emit_message; heartbeats use a transactio
   std::string content;
 };
 
-using Message = std::variant<Begin, Commit, Origin, Relation, Type, Insert, Update, Delete,
-                             Truncate, LogicalMessage>;
+// Protocol 2 with streaming 'on': a large transaction is sent while it runs, in blocks
+// between StreamStart and StreamStop, and ends with StreamCommit or StreamAbort. Other
+// transactions may come between its blocks.
+struct StreamStart {
+  std::uint32_t xid = 0;
+  bool first_segment = false;
+};
+
+struct StreamStop {};
+
+struct StreamCommit {
+  std::uint32_t xid = 0;
+  std::uint8_t flags = 0;
+  Lsn commit_lsn = 0;
+  Lsn end_lsn = 0;
+  PgTime commit_time = 0;
+};
+
+struct StreamAbort {  // subxid == xid: the whole transaction; else one subtransaction
+  std::uint32_t xid = 0;
+  std::uint32_t subxid = 0;
+};
+
+using Message =
+    std::variant<Begin, Commit, Origin, Relation, Type, Insert, Update, Delete, Truncate,
+                 LogicalMessage, StreamStart, StreamStop, StreamCommit, StreamAbort>;
 
 // InvalidArgument-free: malformed bytes are Corruption (the server never sends them).
 // Tuple values view into `bytes`: keep them while the message is used.
 Result<Message> Decode(std::string_view bytes);
+
+// Inside a stream block, a change (Relation, Type, Insert, Update, Delete, Truncate, Message)
+// carries its (sub)transaction's xid right after the tag; Decode takes it without.
+struct StreamedChange {
+  std::uint32_t xid = 0;
+  char tag = 0;
+  std::string_view body;  // what follows the xid
+};
+// nullopt for messages that carry no xid in a block (Origin); Corruption when too short.
+Result<std::optional<StreamedChange>> SplitStreamedChange(std::string_view bytes);
 
 // "16/B374D848" <-> 0x16B374D848.
 std::string FormatLsn(Lsn lsn);

@@ -45,6 +45,12 @@ const Section& SourceOptions() {
            .type = ValueType::kDuration,
            .default_value = "10s",
            .doc = "Idle interval after which a heartbeat advances the slot."},
+          {.name = "streaming",
+           .type = ValueType::kBool,
+           .default_value = "true",
+           .doc = "On PostgreSQL 14+, receive a transaction larger than the server's "
+                  "logical_decoding_work_mem while it runs (pgoutput protocol 2), spooled to "
+                  "a temporary file under $TMPDIR until it commits."},
           {.name = "binary",
            .type = ValueType::kBool,
            .default_value = "false",
@@ -114,6 +120,7 @@ Result<std::unique_ptr<Source>> MakeSource(const EndpointContext& context) {
   source.setup.create_slot = config::ParseBool(options.GetScalar("create_slot")).value_or(true);
   source.initial_snapshot =
       config::ParseBool(options.GetScalar("initial_snapshot")).value_or(false);
+  source.streaming = config::ParseBool(options.GetScalar("streaming")).value_or(true);
   if (Result<config::Duration> beat =
           config::ParseDuration(options.GetScalar("heartbeat_interval"));
       beat.ok()) {

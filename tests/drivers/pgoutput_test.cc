@@ -6,28 +6,16 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
-#include <fstream>
 
 #include "drivers/postgres/pg_values.h"
+#include "tests/drivers/captured_hex.h"
 
 namespace replicad::drivers::postgres {
 namespace {
 
 using namespace pgoutput;
 
-std::vector<std::string> Captured() {
-  std::ifstream in(std::string(REPLICAD_SOURCE_DIR) + "/tests/drivers/testdata/pgoutput_v1.hex");
-  std::vector<std::string> messages;
-  std::string hex;
-  while (std::getline(in, hex)) {
-    std::string bytes;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-      bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
-    }
-    messages.push_back(bytes);
-  }
-  return messages;
-}
+std::vector<std::string> Captured() { return ReadCapturedHex("pgoutput_v1.hex"); }
 
 std::vector<Message> DecodeAll() {
   static const std::vector<std::string> captured = Captured();  // the values view into it

@@ -1,0 +1,147 @@
+#include "drivers/postgres/pg_transaction_spool.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace replicad::drivers::postgres {
+namespace {
+
+constexpr std::size_t kBufferBytes = 1 << 20;
+
+Status FileError(const std::string& what) {
+  return Status::Unavailable("spooling a streamed transaction: " + what + ": " +
+                             std::strerror(errno));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TransactionSpool>> TransactionSpool::Create(std::uint32_t xid) {
+  const char* directory = std::getenv("TMPDIR");
+  std::string path = (directory != nullptr && *directory != '\0') ? directory : "/tmp";
+  path += "/replicad-spool-XXXXXX";
+  const int fd = mkstemp(path.data());
+  if (fd < 0) {
+    return FileError("creating a file like " + path);
+  }
+  unlink(path.c_str());
+  std::FILE* file = fdopen(fd, "w+b");
+  if (file == nullptr) {
+    const Status status = FileError("opening " + path);
+    close(fd);
+    return status;
+  }
+  return std::unique_ptr<TransactionSpool>(new TransactionSpool(xid, file));
+}
+
+TransactionSpool::TransactionSpool(std::uint32_t xid, std::FILE* file)
+    : xid_(xid), file_(file), buffer_(kBufferBytes) {
+  std::setvbuf(file_, buffer_.data(), _IOFBF, buffer_.size());
+}
+
+TransactionSpool::~TransactionSpool() { std::fclose(file_); }
+
+Status TransactionSpool::Append(std::uint32_t xid, char tag, std::string_view body) {
+  if (xid != xid_ && (subtransactions_.empty() || subtransactions_.back().xid != xid) &&
+      std::none_of(subtransactions_.begin(), subtransactions_.end(),
+                   [&](const Subtransaction& known) { return known.xid == xid; })) {
+    subtransactions_.push_back({xid, size_});
+  }
+  const auto length = static_cast<std::uint32_t>(body.size() + 1);
+  if (std::fwrite(&length, sizeof length, 1, file_) != 1 || std::fputc(tag, file_) == EOF ||
+      std::fwrite(body.data(), 1, body.size(), file_) != body.size()) {
+    return FileError("writing");
+  }
+  size_ += sizeof length + length;
+  return Status::Ok();
+}
+
+Status TransactionSpool::AbortSubtransaction(std::uint32_t subxid) {
+  const auto found = std::find_if(subtransactions_.begin(), subtransactions_.end(),
+                                  [&](const Subtransaction& known) { return known.xid == subxid; });
+  if (found == subtransactions_.end()) {
+    return Status::Ok();
+  }
+  size_ = found->offset;
+  subtransactions_.erase(found, subtransactions_.end());
+  if (std::fflush(file_) != 0 || ftruncate(fileno(file_), static_cast<off_t>(size_)) != 0 ||
+      fseeko(file_, static_cast<off_t>(size_), SEEK_SET) != 0) {
+    return FileError("truncating");
+  }
+  return Status::Ok();
+}
+
+Status TransactionSpool::Rewind() {
+  if (std::fflush(file_) != 0 || fseeko(file_, 0, SEEK_SET) != 0) {
+    return FileError("rewinding");
+  }
+  return Status::Ok();
+}
+
+Result<bool> TransactionSpool::Next(std::string& message) {
+  std::uint32_t length = 0;
+  if (std::fread(&length, sizeof length, 1, file_) != 1) {
+    if (std::ferror(file_) != 0) {
+      return FileError("reading");
+    }
+    return false;
+  }
+  message.resize(length);
+  if (length == 0 || std::fread(message.data(), 1, length, file_) != length) {
+    return Status::Internal("a spooled change is cut short");
+  }
+  return true;
+}
+
+Status StreamedTransactions::StartBlock(std::uint32_t xid, bool first_segment) {
+  std::unique_ptr<TransactionSpool>& spool = open_[xid];
+  if (first_segment) {
+    ASSIGN_OR_RETURN(spool, TransactionSpool::Create(xid));
+  } else if (!spool) {
+    open_.erase(xid);
+    return Status::Corruption("streamed transaction " + std::to_string(xid) +
+                              " continued without its first block");
+  }
+  block_ = spool.get();
+  return Status::Ok();
+}
+
+Status StreamedTransactions::Abort(std::uint32_t xid, std::uint32_t subxid) {
+  const auto spool = open_.find(xid);
+  if (spool == open_.end()) {
+    return Status::Ok();
+  }
+  if (subxid != xid) {
+    return spool->second->AbortSubtransaction(subxid);
+  }
+  if (block_ == spool->second.get()) {
+    block_ = nullptr;
+  }
+  open_.erase(spool);
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<TransactionSpool>> StreamedTransactions::Commit(std::uint32_t xid) {
+  const auto found = open_.find(xid);
+  if (found == open_.end()) {
+    return Status::Corruption("commit of streamed transaction " + std::to_string(xid) +
+                              " that was never streamed");
+  }
+  std::unique_ptr<TransactionSpool> spool = std::move(found->second);
+  open_.erase(found);
+  if (block_ == spool.get()) {
+    block_ = nullptr;
+  }
+  RETURN_IF_ERROR(spool->Rewind());
+  return spool;
+}
+
+void StreamedTransactions::Clear() {
+  block_ = nullptr;
+  open_.clear();
+}
+
+}  // namespace replicad::drivers::postgres

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Transactions PostgreSQL streams while they run (pgoutput protocol 2, streaming 'on'), through
+# the real binary, with the walsender's logical_decoding_work_mem at its 64kB minimum so that
+# every transaction here of more than 64kB is streamed: a committed one with a savepoint rolled
+# back in it, one rolled back whole, two running at once with small ones between them, and one
+# whose replay is cut by SIGKILL. The destination must equal the source row for row, the
+# server must report streamed transactions, and replicad's spool files must not outlive it.
+# Usage: pg_streaming.sh REPLICAD_BINARY   (needs the servers of tests/run.sh)
+set -euo pipefail
+replicad=$1
+if [[ -z "${REPLICAD_TEST_PG_URI:-}" ]]; then
+  echo "no test servers (run through tests/run.sh): skipped"
+  exit 77
+fi
+src=$REPLICAD_TEST_PG_URI
+dst=$REPLICAD_TEST_PG_DST_URI
+work=$(mktemp -d)
+daemon_log=$work/replicad.log
+daemon_pid=
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "$0")/lib.sh"
+cleanup() {
+  [[ -n $daemon_pid ]] && kill -9 "$daemon_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  drop_slot "$src" e2e_stream
+  rm -rf "$work"
+}
+trap cleanup EXIT
+port=$(free_port)
+mkdir "$work/tmp"
+
+schema="CREATE TABLE e2e_stream (id int8 PRIMARY KEY, body text, n int4)"
+psql "$src" -qc "DROP TABLE IF EXISTS e2e_stream; DROP PUBLICATION IF EXISTS e2e_stream; $schema"
+psql "$dst" -qc "DROP TABLE IF EXISTS e2e_stream; $schema"
+[[ $src != *\?* ]] || fail "the test expects a source URI without parameters: $src"
+cat > "$work/config.yaml" <<YAML
+version: "1"
+service: {data_dir: $work/data, log_format: text, bind_address: 127.0.0.1, metrics_port: $port}
+streams:
+  - id: stream
+    source:
+      type: postgres
+      connection_string: "$src?options=-c%20logical_decoding_work_mem%3D64kB"
+      collection_table: public.e2e_stream
+      change_stream_options: {slot_name: e2e_stream, publication: e2e_stream}
+    destination: {type: postgres, connection_string: "$dst"}
+YAML
+start() {
+  TMPDIR=$work/tmp "$replicad" run --config "$work/config.yaml" >>"$daemon_log" 2>&1 &
+  daemon_pid=$!
+  wait_streaming e2e_stream
+}
+start
+grep -q 'streaming=on' "$daemon_log" || fail "replication did not start with streaming on"
+rows() {  # rows FROM TO TAG: an INSERT of rows of ~200 bytes
+  echo "INSERT INTO e2e_stream SELECT g, repeat('$3', 200), 0 FROM generate_series($1, $2) g;"
+}
+
+psql "$src" -v ON_ERROR_STOP=1 -q <<SQL
+BEGIN;
+$(rows 1 3000 s)
+SAVEPOINT dropped;
+$(rows 3001 6000 d)
+UPDATE e2e_stream SET n = 1 WHERE id <= 100;
+ROLLBACK TO SAVEPOINT dropped;
+SAVEPOINT kept;
+$(rows 6001 7000 k)
+RELEASE SAVEPOINT kept;
+UPDATE e2e_stream SET n = 2 WHERE id % 7 = 0;
+DELETE FROM e2e_stream WHERE id % 11 = 0;
+COMMIT;
+SQL
+wait_equal e2e_stream "a streamed transaction, less its rolled-back savepoint"
+
+psql "$src" -v ON_ERROR_STOP=1 -q <<SQL
+BEGIN;
+$(rows 10001 14000 a)
+ROLLBACK;
+INSERT INTO e2e_stream VALUES (15000, 'after the rollback', 0);
+SQL
+wait_equal e2e_stream "a streamed transaction rolled back, then a small one"
+
+# Two at once: their blocks interleave in the stream, small transactions commit between them.
+psql "$src" -v ON_ERROR_STOP=1 -q -c "BEGIN" -c "$(rows 20001 23000 x)" -c "SELECT pg_sleep(1)" \
+  -c "$(rows 23001 26000 x)" -c "COMMIT" &
+first=$!
+psql "$src" -v ON_ERROR_STOP=1 -q -c "BEGIN" -c "$(rows 30001 33000 y)" -c "SELECT pg_sleep(0.5)" \
+  -c "UPDATE e2e_stream SET n = 3 WHERE id BETWEEN 1 AND 2000" -c "COMMIT" &
+second=$!
+for id in $(seq 40001 40020); do
+  psql "$src" -qc "INSERT INTO e2e_stream VALUES ($id, 'small', 0)"
+done
+wait "$first" || fail "the first concurrent transaction failed"
+wait "$second" || fail "the second concurrent transaction failed"
+wait_equal e2e_stream "two streamed transactions at once, small ones between them"
+
+streamed=$(psql "$src" -Atc "SELECT stream_txns FROM pg_stat_replication_slots WHERE slot_name = 'e2e_stream'")
+((streamed >= 3)) || fail "the server streamed $streamed transactions: streaming did not happen"
+echo "ok: the server streamed $streamed transactions"
+
+# SIGKILL while a committed streamed transaction is read back: after a restart the server
+# streams it again, and nothing is lost or doubled.
+psql "$src" -v ON_ERROR_STOP=1 -q -c "BEGIN" -c "$(rows 100001 300000 z)" -c "COMMIT"
+arriving() { (($(psql "$dst" -Atc "SELECT count(*) FROM e2e_stream WHERE id > 100000") > 0)); }
+wait_until 120 "the large transaction never began to arrive" arriving
+kill -9 "$daemon_pid"
+wait "$daemon_pid" 2>/dev/null || true
+daemon_pid=
+echo "killed with $(psql "$dst" -Atc "SELECT count(*) FROM e2e_stream WHERE id > 100000") of its 200000 rows in"
+left=$(ls -A "$work/tmp")
+[[ -z $left ]] || fail "spool files outlived the process: $left"
+start
+wait_equal e2e_stream "a streamed transaction cut by SIGKILL while read back, after a restart" 180
+kill -TERM "$daemon_pid"
+wait "$daemon_pid" || fail "replicad did not exit 0"
+daemon_pid=
