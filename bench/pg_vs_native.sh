@@ -16,8 +16,13 @@
 #
 # Usage: bench/pg_vs_native.sh [--binary PATH] [--rounds N] [--rows N] [--txns N]
 #                              [--clients N] [--seed-rows N] [--batch-size N] [--timeout S]
-#                              [--budget S] [--keep DIR]
-# --batch-size is replicad's batch_size (default 1000, its own default).
+#                              [--budget S] [--keep DIR] [--streaming on|off]
+#                              [--native-streaming on|off]
+# --batch-size is replicad's batch_size (default 1000, its own default). --streaming is
+# replicad's change_stream_options.streaming (default on, its own default); --native-streaming
+# is the subscription's streaming option (default off, CREATE SUBSCRIPTION's own default on
+# PostgreSQL 15). With streaming, a transaction larger than logical_decoding_work_mem (64MB)
+# is sent while it runs instead of spilled to the source's disk and sent after COMMIT.
 # Runs as root (the servers run as the postgres user through runuser). Everything it starts
 # is stopped on exit, by PID.
 set -euo pipefail
@@ -32,6 +37,8 @@ txns=100000
 clients=4
 seed_rows=10000
 batch_size=1000
+streaming=on
+native_streaming=off
 timeout_s=300 # per wait loop
 budget_s=540  # no new round starts when the last one would not fit in this
 keep=
@@ -49,10 +56,14 @@ while (($#)); do
     --timeout) timeout_s=$2; shift 2 ;;
     --budget) budget_s=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
+    --streaming) streaming=$2; shift 2 ;;
+    --native-streaming) native_streaming=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
+[[ $streaming =~ ^(on|off)$ && $native_streaming =~ ^(on|off)$ ]] ||
+  { echo "--streaming and --native-streaming take on or off" >&2; exit 2; }
 ((txns % clients == 0)) || { echo "--txns must be a multiple of --clients" >&2; exit 2; }
 [[ $(id -u) == 0 ]] || { echo "run as root (servers start through runuser)" >&2; exit 2; }
 [[ -x $binary ]] || { echo "no replicad binary at $binary" >&2; exit 2; }
@@ -133,7 +144,7 @@ cpu_s=
 native_start() {
   q "$src" -c "CREATE PUBLICATION bench_native FOR TABLE bench"
   q "$dst" -c "CREATE SUBSCRIPTION bench_native CONNECTION '$src_conninfo'
-               PUBLICATION bench_native WITH (copy_data = false)"
+               PUBLICATION bench_native WITH (copy_data = false, streaming = $native_streaming)"
   wait_for "$src" "$(replicad_streaming_sql bench_native)" 1 \
     >/dev/null || { log "native subscription did not start"; tail -20 "$src_log" "$dst_log" >&2; return 1; }
   wait_for "$dst" "SELECT pid IS NOT NULL FROM pg_stat_subscription WHERE subname = 'bench_native'" \
@@ -166,7 +177,8 @@ streams:
       type: postgres
       connection_string: "$src"
       collection_table: public.bench
-      change_stream_options: {slot_name: replicad_bench, publication: replicad_bench}
+      change_stream_options:
+        {slot_name: replicad_bench, publication: replicad_bench, streaming: $([[ $streaming == on ]] && echo true || echo false)}
     destination: {type: postgres, connection_string: "$dst"}
 YAML
   "$work/replicad" run --config "$run_dir/replicad.yaml" >>"$run_dir/replicad.log" 2>&1 &
@@ -332,7 +344,7 @@ done
 
 # --- summary ------------------------------------------------------------------------------------
 awk -v rounds="$done_rounds" -v rows="$rows" -v txns="$txns" -v clients="$clients" \
-  -v batch_size="$batch_size" '
+  -v batch_size="$batch_size" -v streaming="$streaming" -v native_streaming="$native_streaming" '
 function median(list,    n, a, i, j, t) {
   n = split(list, a, " ")
   for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
@@ -370,6 +382,7 @@ END {
   printf " med = median of the rounds\x27 ratios;\nrd RSS = replicad peak RSS (VmHWM), rd CPU s = its user+system CPU seconds over the measurement;\n"
   printf "* = a compiler or linker was running when the measurement started (see anomalies)\n"
   printf "replicad batch_size: %d%s\n", batch_size, batch_size == 1000 ? " (its default)" : ""
+  printf "streaming of large transactions: replicad %s, native %s\n", streaming, native_streaming
   printf "source-side load while each system replicated (not a ratio):\n"
   for (r = 1; r <= rounds; r++)
     for (k = 1; k <= 2; k++) {
