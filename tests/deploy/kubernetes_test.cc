@@ -212,6 +212,17 @@ TEST_CASE("kubernetes: one replica, Recreate, non-root, read-only root, probes, 
   CHECK(pod["securityContext"]["fsGroup"]);  // the data volume is writable by that user
   const YAML::Node security = Container()["securityContext"];
   CHECK(security["readOnlyRootFilesystem"].as<bool>());
+  bool tmp_writable = false;  // where large streamed PostgreSQL transactions are spooled
+  for (const YAML::Node& mount : Container()["volumeMounts"]) {
+    if (Text(mount["mountPath"]) != "/tmp") {
+      continue;
+    }
+    CHECK_FALSE(mount["readOnly"]);
+    for (const YAML::Node& volume : pod["volumes"]) {
+      tmp_writable |= Text(volume["name"]) == Text(mount["name"]) && volume["emptyDir"];
+    }
+  }
+  CHECK(tmp_writable);
   CHECK_FALSE(security["allowPrivilegeEscalation"].as<bool>());
   CHECK(Text(security["capabilities"]["drop"][0]) == "ALL");
 

@@ -48,6 +48,7 @@ expect User replicad
 expect StateDirectory replicad
 expect ConfigurationDirectory replicad
 expect ReadWritePaths /var/lib/replicad
+expect Environment TMPDIR=/var/tmp # streamed transactions spool on disk, not in a tmpfs /tmp
 for hardening in NoNewPrivileges ProtectHome PrivateTmp PrivateDevices ProtectKernelTunables \
   ProtectKernelModules ProtectKernelLogs ProtectControlGroups RestrictNamespaces RestrictSUIDSGID \
   LockPersonality MemoryDenyWriteExecute; do
@@ -58,7 +59,7 @@ expect RestrictAddressFamilies 'AF_UNIX AF_INET AF_INET6 AF_NETLINK'
 grep -qx 'SystemCallFilter=@system-service' "$unit" || fail "SystemCallFilter is not @system-service"
 watchdog=$(seconds "$(property WatchdogSec)")
 ((watchdog > 0)) || fail "no WatchdogSec"
-echo "ok: Type=notify, WatchdogSec=${watchdog}s, ExecReload, Restart=on-failure, user, directories, hardening"
+echo "ok: Type=notify, WatchdogSec=${watchdog}s, ExecReload, Restart=on-failure, user, directories, TMPDIR, hardening"
 
 stop=$(seconds "$(property TimeoutStopSec)")
 for example in "$prefix"/share/doc/replicad/examples/*.yaml; do
