@@ -378,6 +378,10 @@ class PgSource final : public Source {
       replay_.reset();
       return Status::Ok();
     }
+    log::Info("applying a streamed transaction",
+              {{"stream", options_.stream_id},
+               {"xid", static_cast<std::int64_t>(commit.xid)},
+               {"spooled_bytes", static_cast<std::int64_t>(replay_->size())}});
     replay_commit_ = commit;
     pgoutput::Begin begin{commit.commit_lsn, commit.commit_time, commit.xid};
     return On(begin, out);

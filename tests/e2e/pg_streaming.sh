@@ -71,6 +71,8 @@ DELETE FROM e2e_stream WHERE id % 11 = 0;
 COMMIT;
 SQL
 wait_equal e2e_stream "a streamed transaction, less its rolled-back savepoint"
+grep -q 'applying a streamed transaction.*spooled_bytes=[1-9]' "$daemon_log" ||
+  fail "replicad did not log the streamed transaction it applied"
 
 psql "$src" -v ON_ERROR_STOP=1 -q <<SQL
 BEGIN;
