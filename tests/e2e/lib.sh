@@ -23,6 +23,31 @@ run_briefly() {
   daemon_pid=
 }
 
+# pg_e2e_begin SLOT...: the common start of a PostgreSQL end-to-end script. Skips (exit 77,
+# never a pass) without the servers of tests/run.sh; sets src, dst, work (a temp dir),
+# daemon_log and daemon_pid; on exit kills the daemon if it still runs, drops the slots named
+# and removes work.
+pg_e2e_begin() {
+  if [[ -z "${REPLICAD_TEST_PG_URI:-}" ]]; then
+    echo "no test servers (run through tests/run.sh): skipped"
+    exit 77
+  fi
+  src=$REPLICAD_TEST_PG_URI
+  dst=$REPLICAD_TEST_PG_DST_URI
+  work=$(mktemp -d)
+  daemon_log=$work/replicad.log
+  daemon_pid=
+  e2e_slots=("$@")
+  trap _pg_e2e_end EXIT
+}
+_pg_e2e_end() {
+  [[ -n ${daemon_pid:-} ]] && kill -9 "$daemon_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  local slot
+  for slot in "${e2e_slots[@]}"; do drop_slot "$src" "$slot"; done
+  rm -rf "$work"
+}
+
 fail() {
   echo "FAIL: $*"
   [[ -n ${daemon_log:-} ]] && tail -30 "$daemon_log" 2>/dev/null

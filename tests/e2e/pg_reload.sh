@@ -7,24 +7,9 @@
 # Usage: pg_reload.sh REPLICAD_BINARY   (needs the servers of tests/run.sh)
 set -euo pipefail
 replicad=$1
-if [[ -z "${REPLICAD_TEST_PG_URI:-}" ]]; then
-  echo "no test servers (run through tests/run.sh): skipped"
-  exit 77
-fi
-src=$REPLICAD_TEST_PG_URI
-dst=$REPLICAD_TEST_PG_DST_URI
-work=$(mktemp -d)
-daemon_log=$work/replicad.log
-daemon_pid=
 # shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
-cleanup() {
-  [[ -n $daemon_pid ]] && kill -9 "$daemon_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  for slot in e2e_ra e2e_rb; do drop_slot "$src" "$slot"; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+pg_e2e_begin e2e_ra e2e_rb
 
 port=$(free_port)
 token=reload-admin-token

@@ -6,24 +6,9 @@
 # Usage: pg_transform.sh REPLICAD_BINARY   (needs the servers of tests/run.sh)
 set -euo pipefail
 replicad=$1
-if [[ -z "${REPLICAD_TEST_PG_URI:-}" ]]; then
-  echo "no test servers (run through tests/run.sh): skipped"
-  exit 77
-fi
-src=$REPLICAD_TEST_PG_URI
-dst=$REPLICAD_TEST_PG_DST_URI
-work=$(mktemp -d)
-daemon_log=$work/replicad.log
-daemon_pid=
 # shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
-cleanup() {
-  [[ -n $daemon_pid ]] && kill -9 "$daemon_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  drop_slot "$src" e2e_tr
-  rm -rf "$work"
-}
-trap cleanup EXIT
+pg_e2e_begin e2e_tr
 port=$(free_port)
 
 psql "$src" -qc "DROP TABLE IF EXISTS e2e_orders; CREATE TABLE e2e_orders (id int PRIMARY KEY, meta jsonb, total numeric(10,2), note text)"
