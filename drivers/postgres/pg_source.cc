@@ -372,18 +372,19 @@ class PgSource final : public Source {
   }
 
   // The spooled changes go out as one ordinary transaction, a read's worth at a time.
-  Status On(pgoutput::StreamCommit& commit, ReadResult& out) {
-    ASSIGN_OR_RETURN(replay_, streamed_.Commit(commit.xid));
+  Status On(pgoutput::StreamCommit& streamed, ReadResult& out) {
+    ASSIGN_OR_RETURN(replay_, streamed_.Commit(streamed.xid));
+    const pgoutput::Commit& commit = streamed.commit;
     if (commit.commit_lsn < skip_until_) {  // checkpointed before a restart
       replay_.reset();
       return Status::Ok();
     }
     log::Info("applying a streamed transaction",
               {{"stream", options_.stream_id},
-               {"xid", static_cast<std::int64_t>(commit.xid)},
+               {"xid", static_cast<std::int64_t>(streamed.xid)},
                {"spooled_bytes", static_cast<std::int64_t>(replay_->size())}});
     replay_commit_ = commit;
-    pgoutput::Begin begin{commit.commit_lsn, commit.commit_time, commit.xid};
+    pgoutput::Begin begin{commit.commit_lsn, commit.commit_time, streamed.xid};
     return On(begin, out);
   }
 
@@ -395,9 +396,7 @@ class PgSource final : public Source {
       ASSIGN_OR_RETURN(bool more, replay_->Next(replay_message_));
       if (!more) {
         replay_.reset();
-        pgoutput::Commit commit{replay_commit_.flags, replay_commit_.commit_lsn,
-                                replay_commit_.end_lsn, replay_commit_.commit_time};
-        return On(commit, out);
+        return On(replay_commit_, out);
       }
       ASSIGN_OR_RETURN(pgoutput::Message decoded, pgoutput::Decode(replay_message_));
       RETURN_IF_ERROR(std::visit([&](auto& m) { return On(m, out); }, decoded));
@@ -579,7 +578,7 @@ class PgSource final : public Source {
   std::unordered_map<pgoutput::Oid, pgoutput::Relation> relations_;
   StreamedTransactions streamed_;
   std::unique_ptr<TransactionSpool> replay_;  // a committed streamed transaction, read back
-  pgoutput::StreamCommit replay_commit_;
+  pgoutput::Commit replay_commit_;
   std::string replay_message_;
   pgoutput::Begin transaction_;
   std::string transaction_lsn_;  // its commit LSN, formatted once

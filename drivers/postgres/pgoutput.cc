@@ -105,6 +105,15 @@ Relation ReadRelation(Reader& in) {
   return relation;
 }
 
+Commit ReadCommit(Reader& in) {
+  Commit commit;
+  commit.flags = in.Int<std::uint8_t>();
+  commit.commit_lsn = in.Int<Lsn>();
+  commit.end_lsn = in.Int<Lsn>();
+  commit.commit_time = in.Int<PgTime>();
+  return commit;
+}
+
 Update ReadUpdate(Reader& in) {
   Update update;
   update.relation = in.Int<Oid>();
@@ -134,15 +143,9 @@ Result<Message> Decode(std::string_view bytes) {
     case 'B':
       message = Begin{in.Int<Lsn>(), in.Int<PgTime>(), in.Int<std::uint32_t>()};
       break;
-    case 'C': {
-      Commit commit;
-      commit.flags = in.Int<std::uint8_t>();
-      commit.commit_lsn = in.Int<Lsn>();
-      commit.end_lsn = in.Int<Lsn>();
-      commit.commit_time = in.Int<PgTime>();
-      message = commit;
+    case 'C':
+      message = ReadCommit(in);
       break;
-    }
     case 'O': {
       Origin origin;
       origin.commit_lsn = in.Int<Lsn>();
@@ -220,10 +223,7 @@ Result<Message> Decode(std::string_view bytes) {
     case 'c': {
       StreamCommit commit;
       commit.xid = in.Int<std::uint32_t>();
-      commit.flags = in.Int<std::uint8_t>();
-      commit.commit_lsn = in.Int<Lsn>();
-      commit.end_lsn = in.Int<Lsn>();
-      commit.commit_time = in.Int<PgTime>();
+      commit.commit = ReadCommit(in);
       message = commit;
       break;
     }

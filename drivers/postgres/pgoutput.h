@@ -109,10 +109,7 @@ struct StreamStop {};
 
 struct StreamCommit {
   std::uint32_t xid = 0;
-  std::uint8_t flags = 0;
-  Lsn commit_lsn = 0;
-  Lsn end_lsn = 0;
-  PgTime commit_time = 0;
+  Commit commit;  // the same fields as a Commit's
 };
 
 struct StreamAbort {  // subxid == xid: the whole transaction; else one subtransaction

@@ -1,5 +1,5 @@
 // Transactions PostgreSQL streams while they run: the protocol 2 messages captured from a real
-// PostgreSQL 15 server (testdata/pgoutput_v2_stream.hex, made by capture_pgoutput_stream.sh;
+// PostgreSQL 15 server (testdata/pgoutput_v2_stream.hex, made by `capture_pgoutput.sh URI stream`;
 // the SQL there says what happened), and their spool.
 
 #include "drivers/postgres/pg_transaction_spool.h"
@@ -74,7 +74,7 @@ Replayed ReplayCaptured() {
       out.aborts.push_back(*abort);
       REQUIRE(streamed.Abort(abort->xid, abort->subxid).ok());
     } else if (const auto* commit = std::get_if<StreamCommit>(&*message)) {
-      CHECK(commit->end_lsn > commit->commit_lsn);
+      CHECK(commit->commit.end_lsn > commit->commit.commit_lsn);
       Result<std::unique_ptr<TransactionSpool>> spool = streamed.Commit(commit->xid);
       REQUIRE(spool.ok());
       std::vector<std::string> ids;
