@@ -15,8 +15,10 @@ StatusCode CodeForSqlState(std::string_view sqlstate) {
   }
   const std::string_view cls = sqlstate.substr(0, 2);
   if (cls == "08" || cls == "53" || cls == "57" || sqlstate == "40001" || sqlstate == "40P01" ||
-      sqlstate == "55P03") {
-    // 57014 (statement timeout / cancel) and 57P01 (admin shutdown) are in class 57.
+      sqlstate == "55P03" || sqlstate == "55006") {
+    // 57014 (statement timeout / cancel) and 57P01 (admin shutdown) are in class 57. 55006:
+    // the slot is still held, by the walsender of a connection that died and it has not yet
+    // noticed (up to wal_sender_timeout).
     return StatusCode::kUnavailable;
   }
   if (cls == "22" || cls == "23") {

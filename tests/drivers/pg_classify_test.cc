@@ -8,7 +8,8 @@ namespace replicad::drivers::postgres {
 namespace {
 
 TEST_CASE("SQLSTATEs map to retryable, bad-data and fatal") {
-  for (const char* state : {"08006", "08001", "40001", "40P01", "53300", "57P01", "57014", ""}) {
+  for (const char* state :
+       {"08006", "08001", "40001", "40P01", "53300", "57P01", "57014", "55006", ""}) {
     INFO(state);
     CHECK(CodeForSqlState(state) == StatusCode::kUnavailable);
   }
