@@ -375,10 +375,6 @@ class PgSource final : public Source {
   Status On(pgoutput::StreamCommit& streamed, ReadResult& out) {
     ASSIGN_OR_RETURN(replay_, streamed_.Commit(streamed.xid));
     const pgoutput::Commit& commit = streamed.commit;
-    if (commit.commit_lsn < skip_until_) {  // checkpointed before a restart
-      replay_.reset();
-      return Status::Ok();
-    }
     log::Info("applying a streamed transaction",
               {{"stream", options_.stream_id},
                {"xid", static_cast<std::int64_t>(streamed.xid)},

@@ -10,7 +10,7 @@
 namespace replicad::drivers::postgres {
 namespace {
 
-constexpr std::size_t kBufferBytes = 1 << 20;
+constexpr std::size_t kBufferBytes = 64 << 10;
 
 Status FileError(const std::string& what) {
   return Status::Unavailable("spooling a streamed transaction: " + what + ": " +
@@ -45,9 +45,7 @@ TransactionSpool::TransactionSpool(std::uint32_t xid, std::FILE* file)
 TransactionSpool::~TransactionSpool() { std::fclose(file_); }
 
 Status TransactionSpool::Append(std::uint32_t xid, char tag, std::string_view body) {
-  if (xid != xid_ && (subtransactions_.empty() || subtransactions_.back().xid != xid) &&
-      std::none_of(subtransactions_.begin(), subtransactions_.end(),
-                   [&](const Subtransaction& known) { return known.xid == xid; })) {
+  if (xid != xid_ && subtransaction_ids_.insert(xid).second) {
     subtransactions_.push_back({xid, size_});
   }
   const auto length = static_cast<std::uint32_t>(body.size() + 1);
@@ -66,6 +64,9 @@ Status TransactionSpool::AbortSubtransaction(std::uint32_t subxid) {
     return Status::Ok();
   }
   size_ = found->offset;
+  for (auto dropped = found; dropped != subtransactions_.end(); ++dropped) {
+    subtransaction_ids_.erase(dropped->xid);
+  }
   subtransactions_.erase(found, subtransactions_.end());
   if (std::fflush(file_) != 0 || ftruncate(fileno(file_), static_cast<off_t>(size_)) != 0 ||
       fseeko(file_, static_cast<off_t>(size_), SEEK_SET) != 0) {
@@ -78,28 +79,41 @@ Status TransactionSpool::Rewind() {
   if (std::fflush(file_) != 0 || fseeko(file_, 0, SEEK_SET) != 0) {
     return FileError("rewinding");
   }
+  read_ = 0;
   return Status::Ok();
 }
 
 Result<bool> TransactionSpool::Next(std::string& message) {
-  std::uint32_t length = 0;
-  if (std::fread(&length, sizeof length, 1, file_) != 1) {
-    if (std::ferror(file_) != 0) {
-      return FileError("reading");
-    }
+  if (read_ == size_) {
     return false;
   }
-  message.resize(length);
-  if (length == 0 || std::fread(message.data(), 1, length, file_) != length) {
-    return Status::Internal("a spooled change is cut short");
+  std::uint32_t length = 0;
+  bool whole = std::fread(&length, sizeof length, 1, file_) == 1 && length > 0 &&
+               read_ + sizeof length + length <= size_;
+  if (whole) {
+    message.resize(length);
+    whole = std::fread(message.data(), 1, length, file_) == length;
   }
+  if (!whole) {
+    // Read back short of what was written: never apply part of a transaction as all of it.
+    return std::ferror(file_) != 0 ? FileError("reading")
+                                   : Status::Internal(
+                                         "the spool of a streamed transaction is "
+                                         "shorter than what was written to it");
+  }
+  read_ += sizeof length + length;
   return true;
 }
 
 Status StreamedTransactions::StartBlock(std::uint32_t xid, bool first_segment) {
   std::unique_ptr<TransactionSpool>& spool = open_[xid];
   if (first_segment) {
-    ASSIGN_OR_RETURN(spool, TransactionSpool::Create(xid));
+    Result<std::unique_ptr<TransactionSpool>> created = TransactionSpool::Create(xid);
+    if (!created.ok()) {
+      open_.erase(xid);
+      return created.status();
+    }
+    spool = std::move(*created);
   } else if (!spool) {
     open_.erase(xid);
     return Status::Corruption("streamed transaction " + std::to_string(xid) +

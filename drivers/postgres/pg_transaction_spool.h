@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "streams/core/status.h"
@@ -54,7 +55,9 @@ class TransactionSpool {
   std::FILE* file_;
   std::vector<char> buffer_;
   std::uint64_t size_ = 0;
-  std::vector<Subtransaction> subtransactions_;  // in the order they began
+  std::uint64_t read_ = 0;                                // after Rewind: bytes read back
+  std::vector<Subtransaction> subtransactions_;           // in the order they began
+  std::unordered_set<std::uint32_t> subtransaction_ids_;  // the same, to look up
 };
 
 // The streamed transactions not yet ended, by xid, and the one whose block is open: what the

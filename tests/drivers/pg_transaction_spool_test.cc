@@ -5,6 +5,7 @@
 #include "drivers/postgres/pg_transaction_spool.h"
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
 
 #include "drivers/postgres/pgoutput.h"
 #include "tests/drivers/captured_hex.h"
@@ -136,6 +137,23 @@ TEST_CASE("a later block of a transaction never started is corruption") {
   REQUIRE(streamed.Abort(42, 42).ok());
   CHECK(streamed.block() == nullptr);
   CHECK(streamed.Commit(42).status().code() == StatusCode::kCorruption);
+}
+
+TEST_CASE("a spool that cannot be created is a retryable error and leaves nothing behind") {
+  const char* before = std::getenv("TMPDIR");
+  const std::string saved = before != nullptr ? before : "";
+  setenv("TMPDIR", "/nonexistent-replicad-test-dir", 1);
+  StreamedTransactions streamed;
+  const Status started = streamed.StartBlock(7, /*first_segment=*/true);
+  if (before != nullptr) {
+    setenv("TMPDIR", saved.c_str(), 1);
+  } else {
+    unsetenv("TMPDIR");
+  }
+  CHECK(started.code() == StatusCode::kUnavailable);
+  CHECK(started.message().find("/nonexistent-replicad-test-dir") != std::string::npos);
+  CHECK(streamed.block() == nullptr);
+  CHECK(streamed.Commit(7).status().code() == StatusCode::kCorruption);
 }
 
 TEST_CASE("truncated stream messages are corruption") {

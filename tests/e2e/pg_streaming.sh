@@ -36,7 +36,8 @@ start() {
   wait_streaming e2e_stream
 }
 start
-grep -q 'streaming=on' "$daemon_log" || fail "replication did not start with streaming on"
+logged_streaming() { grep -q 'replication started.*streaming=on' "$daemon_log"; }
+wait_until 30 "replication did not start with streaming on" logged_streaming
 rows() {  # rows FROM TO TAG: an INSERT of rows of ~200 bytes
   echo "INSERT INTO e2e_stream SELECT g, repeat('$3', 200), 0 FROM generate_series($1, $2) g;"
 }
@@ -96,6 +97,10 @@ daemon_pid=
 echo "killed with $(psql "$dst" -Atc "SELECT count(*) FROM e2e_stream WHERE id > 100000") of its 200000 rows in"
 left=$(ls -A "$work/tmp")
 [[ -z $left ]] || fail "spool files outlived the process: $left"
+# The killed process's walsender may hold the slot a moment longer: wait_streaming must see
+# the new one.
+released() { [[ $(psql "$src" -Atc "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'e2e_stream' AND active_pid IS NULL") == 1 ]]; }
+wait_until 60 "the killed process's walsender kept the slot" released
 start
 wait_equal e2e_stream "a streamed transaction cut by SIGKILL while read back, after a restart" 180
 kill -TERM "$daemon_pid"
