@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "streams/core/log.h"
+
 namespace replicad::drivers {
 namespace {
 
@@ -24,6 +26,14 @@ struct KeyEqual {
     return *a == *b;
   }
 };
+
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool SameIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return AsciiLower(x) == AsciiLower(y);
+         });
+}
 
 bool IsUnchanged(const Event& event, const std::string_view column) {
   return !event.unchanged_columns.empty() &&
@@ -55,8 +65,15 @@ TableName ApplyTableTemplate(const std::string& table_template, const SourceInfo
   return {name.substr(0, dot), name.substr(dot + 1)};
 }
 
-const std::string& ColumnType(const std::map<std::string, std::string>& types,
-                              const std::string& column) {
+bool ColumnNameLess::operator()(const std::string& a, const std::string& b) const {
+  if (!ignore_case) {
+    return a < b;
+  }
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                      [](char x, char y) { return AsciiLower(x) < AsciiLower(y); });
+}
+
+const std::string& ColumnType(const ColumnTypes& types, const std::string& column) {
   static const std::string kUnknown;
   const auto it = types.find(column);
   return it == types.end() ? kUnknown : it->second;
@@ -99,6 +116,34 @@ bool BatchWriter::WritesColumns(const ColumnTypes& types, const Event& event,
     }
   }
   return matched == columns.size();
+}
+
+void BatchWriter::WarnUnwritten(const std::string& table, const ColumnTypes& types,
+                                const Event& event) {
+  for (const auto& [column, value] : event.after.get_object()) {
+    if (types.contains(std::string(column)) ||
+        !unwritten_.insert(table + '\0' + std::string(column)).second) {
+      continue;
+    }
+    std::string differs_in_case;
+    for (const auto& [target, type] : types) {
+      if (SameIgnoringCase(target, column)) {
+        differs_in_case = target;
+      }
+    }
+    constexpr std::string_view kMessage =
+        "a source column is not in the destination table; its values are not written";
+    if (differs_in_case.empty()) {
+      log::Warn(
+          kMessage,
+          {{"stream", event.stream_id}, {"table", table}, {"column", std::string_view(column)}});
+    } else {
+      log::Warn(kMessage, {{"stream", event.stream_id},
+                           {"table", table},
+                           {"column", std::string_view(column)},
+                           {"destination_column_differing_in_case", differs_in_case}});
+    }
+  }
 }
 
 bool BatchWriter::KeyChanged(const Event& event) const {
@@ -171,6 +216,7 @@ Result<std::size_t> BatchWriter::ApplyRun(std::span<const Event> events, bool gr
     return std::size_t{1};
   }
   const std::vector<std::string> columns = WrittenColumns(*types, first);
+  WarnUnwritten(table, *types, first);
   const std::size_t max_rows =
       grouped ? std::max<std::size_t>(1, MaxRowsPerStatement(columns.size())) : 1;
   std::vector<const Event*> rows;

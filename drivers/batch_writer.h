@@ -50,9 +50,18 @@ struct TableName {
 };
 TableName ApplyTableTemplate(const std::string& table_template, const SourceInfo& source);
 
-// The type `types` (column -> the database's type) gives `column`; "" when it has none.
-const std::string& ColumnType(const std::map<std::string, std::string>& types,
-                              const std::string& column);
+// Orders column names: exactly, or ignoring ASCII case for a database whose column names are
+// case-insensitive (MySQL), so that a source's `Name` finds a target's `name` there.
+struct ColumnNameLess {
+  bool ignore_case = false;
+  bool operator()(const std::string& a, const std::string& b) const;
+};
+
+// A target table's columns: column -> the database's type.
+using ColumnTypes = std::map<std::string, std::string, ColumnNameLess>;
+
+// The type `types` gives `column`; "" when it has none.
+const std::string& ColumnType(const ColumnTypes& types, const std::string& column);
 
 class BatchWriter {
  public:
@@ -66,7 +75,7 @@ class BatchWriter {
   WriteResult Write(std::span<const Event> events);
 
  protected:
-  using ColumnTypes = std::map<std::string, std::string>;  // column -> the database's type
+  using ColumnTypes = drivers::ColumnTypes;
   using Rows = std::span<const Event* const>;
 
   const WriterOptions& options() const { return options_; }
@@ -104,11 +113,15 @@ class BatchWriter {
   // many it applied.
   Result<std::size_t> ApplyRun(std::span<const Event> events, bool grouped);
   bool KeyChanged(const Event& event) const;
+  // Logs, once per table and column, a column of `event` that `types` lacks: its values are
+  // not written, which is what the user wants for a narrower target and a surprise otherwise.
+  void WarnUnwritten(const std::string& table, const ColumnTypes& types, const Event& event);
 
   WriterOptions options_;
   std::map<std::string, ColumnTypes> tables_;
   std::set<std::string> replaced_;   // snapshot mode: targets already emptied
   std::set<std::string> replacing_;  // ... by the transaction in progress
+  std::set<std::string> unwritten_;  // table + '\0' + column, warned about
 };
 
 }  // namespace replicad::drivers

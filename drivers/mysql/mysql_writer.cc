@@ -21,7 +21,7 @@ std::string ColumnList(const std::vector<std::string>& columns) {
 
 // "(v1, v2)": `columns` of `row` as literals for their target columns; absent ones are NULL.
 Result<std::string> Tuple(const boost::json::object& row, const std::vector<std::string>& columns,
-                          const std::map<std::string, std::string>& types) {
+                          const ColumnTypes& types) {
   std::string tuple = "(";
   for (const std::string& column : columns) {
     const boost::json::value* value = row.if_contains(column);
@@ -59,7 +59,7 @@ class MysqlWriter final : public BatchWriter {
                      connection_->Query("SELECT COLUMN_NAME, COLUMN_TYPE FROM "
                                         "information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
                                         schema + " AND TABLE_NAME = " + QuoteString(name.table)));
-    ColumnTypes types;
+    ColumnTypes types(ColumnNameLess{.ignore_case = true});
     for (const Row& row : rows) {
       if (row.size() == 2 && row[0] && row[1]) {
         types[*row[0]] = *row[1];

@@ -61,7 +61,8 @@ struct Fixture {
   // Two statements in one: Execute runs (and checks) every statement of a multi-statement.
   Fixture() {
     Sql(*admin,
-        "DROP TABLE IF EXISTS writer_test, types_test; CREATE TABLE writer_test (id BIGINT "
+        "DROP TABLE IF EXISTS writer_test, types_test, case_test; CREATE TABLE writer_test (id "
+        "BIGINT "
         "PRIMARY KEY, name VARCHAR(10), qty INT UNSIGNED, at DATE) ENGINE=InnoDB");
   }
 };
@@ -97,6 +98,24 @@ TEST_CASE_METHOD(Fixture, "inserts, updates and deletes land by key; replay chan
         "2500|3373750");
   REQUIRE(writer->Write(deletes).status.ok());
   CHECK(Rows(*admin) == expected);
+}
+
+TEST_CASE_METHOD(Fixture, "columns match whatever their case, as MySQL's names do") {
+  Sql(*admin, "CREATE TABLE case_test (ID BIGINT PRIMARY KEY, Name VARCHAR(10), Qty INT)");
+  auto writer = NewMysqlWriter(Connect(), {.table_template = "case_test"});
+  const std::vector<Event> batch = {
+      Change(Operation::kInsert, R"({"id":1})", R"({"id":1,"name":"a","qty":3})"),
+      Change(Operation::kInsert, R"({"id":2})", R"({"id":2,"name":"b","qty":4})"),
+      Change(Operation::kUpdate, R"({"id":1})", R"({"id":1,"name":"a2","qty":5})"),
+      Change(Operation::kDelete, R"({"id":2})", "null"),
+      Change(Operation::kInsert, R"({"id":3})", R"({"ID":3,"NAME":"c","qTy":6})"),
+  };
+  for (int round = 0; round < 2; ++round) {  // the second is a replay
+    WriteResult result = writer->Write(batch);
+    INFO(result.status.ToString());
+    REQUIRE(result.status.ok());
+    CHECK(Rows(*admin, "SELECT ID, Name, Qty FROM case_test ORDER BY ID") == "1|a2|5\n3|c|6");
+  }
 }
 
 TEST_CASE_METHOD(Fixture, "unchanged columns are left untouched, never set to NULL") {

@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "drivers/postgres/pg_values.h"
+#include "tests/support/captured_stderr.h"
 #include "tests/support/change_events.h"
 
 namespace replicad::drivers::postgres {
@@ -125,6 +126,29 @@ TEST_CASE_METHOD(Fixture, "a bad row inside a COPY run is still found by index")
   CHECK(result.written == 76);
   CHECK(result.status.code() == StatusCode::kDataError);
   CHECK(Rows(*admin, "writer_test").empty());
+}
+
+TEST_CASE_METHOD(Fixture, "a source column the target lacks is logged once, with its case twin") {
+  PgWriter writer(Connect(), {});
+  testing::CapturedStderr log;
+  for (int id : {1, 2}) {
+    const std::string key = "{\"id\":" + std::to_string(id) + "}";
+    const std::string row = "{\"id\":" + std::to_string(id) + ",\"Name\":\"x\",\"qty\":1}";
+    WriteResult result =
+        writer.Write(std::vector{Change(Operation::kInsert, key.c_str(), row.c_str())});
+    INFO(result.status.ToString());
+    REQUIRE(result.status.ok());
+  }
+  // PostgreSQL matches quoted names exactly: "Name" is not name, and the warning says so once.
+  CHECK(Rows(*admin, "(SELECT id, name, qty FROM writer_test) ") ==
+        "{\"id\":1,\"name\":null,\"qty\":1}\n{\"id\":2,\"name\":null,\"qty\":1}");
+  const std::string text = log.Text();
+  INFO(text);
+  const std::size_t at = text.find("its values are not written");
+  REQUIRE(at != std::string::npos);
+  CHECK(text.find("its values are not written", at + 1) == std::string::npos);
+  CHECK(text.find(R"("column":"Name")") != std::string::npos);
+  CHECK(text.find(R"("destination_column_differing_in_case":"name")") != std::string::npos);
 }
 
 TEST_CASE_METHOD(Fixture, "unchanged columns are left untouched, never set to NULL") {
