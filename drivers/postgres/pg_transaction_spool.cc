@@ -19,10 +19,13 @@ Status FileError(const std::string& what) {
 
 }  // namespace
 
-Result<std::unique_ptr<TransactionSpool>> TransactionSpool::Create(std::uint32_t xid) {
+std::string TransactionSpool::Directory() {
   const char* directory = std::getenv("TMPDIR");
-  std::string path = (directory != nullptr && *directory != '\0') ? directory : "/tmp";
-  path += "/replicad-spool-XXXXXX";
+  return (directory != nullptr && *directory != '\0') ? directory : "/tmp";
+}
+
+Result<std::unique_ptr<TransactionSpool>> TransactionSpool::Create(std::uint32_t xid) {
+  std::string path = Directory() + "/replicad-spool-XXXXXX";
   const int fd = mkstemp(path.data());
   if (fd < 0) {
     return FileError("creating a file like " + path);

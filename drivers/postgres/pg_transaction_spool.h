@@ -27,6 +27,8 @@ class TransactionSpool {
  public:
   // Corruption-free: errors are the file system's (Unavailable).
   [[nodiscard]] static Result<std::unique_ptr<TransactionSpool>> Create(std::uint32_t xid);
+  // Where Create makes its files: $TMPDIR, or /tmp.
+  static std::string Directory();
   ~TransactionSpool();
   TransactionSpool(const TransactionSpool&) = delete;
   TransactionSpool& operator=(const TransactionSpool&) = delete;

@@ -11,6 +11,7 @@
 #include "config/duration.h"
 #include "drivers/postgres/pg_sink.h"
 #include "drivers/postgres/pg_source.h"
+#include "drivers/postgres/pg_transaction_spool.h"
 #include "streams/core/redact.h"
 
 namespace replicad::drivers::postgres {
@@ -186,6 +187,17 @@ Result<std::vector<CheckFinding>> Check(const EndpointContext& context, Endpoint
       }
     }
     findings.push_back({ok, requirement.what, std::move(fix)});
+  }
+  if (role == EndpointRole::kSource &&
+      config::ParseBool(context.endpoint->options.GetScalar("streaming")).value_or(true)) {
+    // Checked from this process's environment: run check where the daemon runs.
+    const bool spools = TransactionSpool::Create(0).ok();
+    findings.push_back(
+        {spools,
+         "large transactions can be spooled under " + TransactionSpool::Directory() + " (TMPDIR)",
+         spools ? ""
+                : "set TMPDIR to a writable directory with room for the largest transaction"
+                  ", or change_stream_options.streaming: false"});
   }
   return findings;
 }

@@ -5,6 +5,7 @@
 # back in it, one rolled back whole, two running at once with small ones between them, and one
 # whose replay is cut by SIGKILL. The destination must equal the source row for row, the
 # server must report streamed transactions, and replicad's spool files must not outlive it.
+# First, `replicad check` must verify the spool directory, and only with streaming on.
 # Usage: pg_streaming.sh REPLICAD_BINARY   (needs the servers of tests/run.sh)
 set -euo pipefail
 replicad=$1
@@ -30,6 +31,24 @@ streams:
       change_stream_options: {slot_name: e2e_stream, publication: e2e_stream}
     destination: {type: postgres, connection_string: "$dst"}
 YAML
+# replicad check: the spool directory is a requirement of a streaming source.
+TMPDIR=$work/tmp "$replicad" check --config "$work/config.yaml" >"$work/check.out" ||
+  fail "check failed: $(cat "$work/check.out")"
+grep -q "ok    large transactions can be spooled under $work/tmp (TMPDIR)" "$work/check.out" ||
+  fail "check did not report the spool directory: $(cat "$work/check.out")"
+status=0
+TMPDIR=$work/missing "$replicad" check --config "$work/config.yaml" >"$work/check.out" || status=$?
+((status == 1)) || fail "check exited $status with TMPDIR missing: $(cat "$work/check.out")"
+grep -q "FAIL  large transactions can be spooled under $work/missing (TMPDIR)" "$work/check.out" &&
+  grep -q "fix: set TMPDIR to a writable directory" "$work/check.out" ||
+  fail "check did not report the missing spool directory: $(cat "$work/check.out")"
+sed 's/publication: e2e_stream}/publication: e2e_stream, streaming: false}/' "$work/config.yaml" \
+  >"$work/unstreamed.yaml"
+TMPDIR=$work/missing "$replicad" check --config "$work/unstreamed.yaml" >"$work/check.out" ||
+  fail "check failed without streaming: $(cat "$work/check.out")"
+! grep -q "spooled" "$work/check.out" || fail "spooling checked without streaming"
+echo "ok: replicad check verifies the spool directory of a streaming source"
+
 start() {
   TMPDIR=$work/tmp "$replicad" run --config "$work/config.yaml" >>"$daemon_log" 2>&1 &
   daemon_pid=$!
