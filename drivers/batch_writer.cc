@@ -284,7 +284,9 @@ Status BatchWriter::ReplaceSnapshotTargets(std::span<const Event> events) {
 }
 
 WriteResult BatchWriter::Write(std::span<const Event> events) {
-  for (bool grouped : {true, false}) {
+  bool grouped = true;
+  bool retried = false;
+  for (;;) {
     if (Status begun = Run("BEGIN"); !begun.ok()) {
       return {0, begun};
     }
@@ -297,7 +299,12 @@ WriteResult BatchWriter::Write(std::span<const Event> events) {
       tables_.clear();  // the failure may have been a schema change
       Forget();
       if (grouped && result.status.code() == StatusCode::kDataError) {
-        continue;  // find the offending event one change at a time
+        if (!retried && RetryGrouped()) {
+          retried = true;
+          continue;
+        }
+        grouped = false;  // find the offending event one change at a time
+        continue;
       }
       return grouped ? WriteResult{0, result.status} : result;
     }
@@ -307,7 +314,6 @@ WriteResult BatchWriter::Write(std::span<const Event> events) {
     replaced_.insert(replacing_.begin(), replacing_.end());
     return {events.size(), Status::Ok()};
   }
-  return {0, Status::Internal("unreachable")};
 }
 
 }  // namespace replicad::drivers

@@ -87,6 +87,10 @@ class BatchWriter {
   virtual Status Run(std::string_view statement) = 0;
   // Called after a rollback: drops what the transaction made (and cached schema).
   virtual void Forget() {}
+  // After a grouped attempt failed as DataError and was rolled back: true when the writer has
+  // changed how it writes and the grouped attempt is worth one more try, before the batch is
+  // replayed one change at a time.
+  virtual bool RetryGrouped() { return false; }
   virtual std::string QuoteTable(const TableName& name) const = 0;
   // The target's columns; empty when the table does not exist.
   virtual Result<ColumnTypes> LoadColumns(const TableName& name, const std::string& table) = 0;

@@ -112,9 +112,11 @@ Result<std::string> CopyText(const std::vector<std::string>& columns,
 }
 
 Status CopyIn(PgConnection& connection, const std::string& table, const std::string& column_list,
-              std::string_view data) {
+              std::string_view data, std::string_view before) {
   PGconn* raw = connection.raw();
-  const std::string sql = "COPY " + table + " (" + column_list + ") FROM STDIN";
+  // PQexec (the simple protocol) takes several statements and stops at the COPY.
+  const std::string sql =
+      std::string(before) + "COPY " + table + " (" + column_list + ") FROM STDIN";
   PgResult started(PQexec(raw, sql.c_str()));
   if (PQresultStatus(started.get()) != PGRES_COPY_IN) {
     return ClassifyError(raw, started.get(), "PostgreSQL COPY");

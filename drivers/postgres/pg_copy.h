@@ -19,8 +19,9 @@ Result<std::string> CopyText(const std::vector<std::string>& columns,
                              const std::vector<std::string>& types,
                              std::span<const Event* const> rows);
 
-// COPY `table` (`column_list`) FROM STDIN with `data`.
+// COPY `table` (`column_list`) FROM STDIN with `data`. `before` ("BEGIN; ", or empty) is sent
+// in the same round trip, ahead of the COPY.
 Status CopyIn(PgConnection& connection, const std::string& table, const std::string& column_list,
-              std::string_view data);
+              std::string_view data, std::string_view before = "");
 
 }  // namespace replicad::drivers::postgres

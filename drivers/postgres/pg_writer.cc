@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/json/serialize.hpp>
+#include <utility>
 
 #include "drivers/postgres/pg_arrays.h"
 #include "drivers/postgres/pg_copy.h"
@@ -78,11 +79,42 @@ std::string PgWriter::QuoteTable(const TableName& name) const { return QuoteName
 
 Status PgWriter::Run(std::string_view statement) {
   filled_stages_.clear();  // every transaction control statement ends or begins one
-  return connection_->Execute(statement).status();
+  if (statement == "BEGIN") {
+    begin_pending_ = true;
+    return Status::Ok();
+  }
+  if (std::exchange(begin_pending_, false)) {
+    return Status::Ok();  // the end of a transaction that sent nothing
+  }
+  Status status = connection_->Execute(statement).status();
+  if (status.ok() && statement == "COMMIT") {
+    merge_only_ = false;
+  }
+  return status;
+}
+
+bool PgWriter::RetryGrouped() {
+  if (!std::exchange(copy_conflicted_, false)) {
+    return false;
+  }
+  merge_only_ = true;
+  return true;
+}
+
+Result<PgResult> PgWriter::Execute(std::string_view sql,
+                                   const std::vector<const char*>& parameters) {
+  if (std::exchange(begin_pending_, false)) {
+    RETURN_IF_ERROR(connection_->Execute("BEGIN").status());
+  }
+  return connection_->Execute(sql, parameters);
+}
+
+std::string_view PgWriter::TakeBegin() {
+  return std::exchange(begin_pending_, false) ? "BEGIN; " : "";
 }
 
 Status PgWriter::EmptyTable(const std::string& table) {
-  return connection_->Execute("TRUNCATE " + table).status();
+  return Execute("TRUNCATE " + table).status();
 }
 
 std::size_t PgWriter::MaxRowsPerStatement(std::size_t columns) const {
@@ -90,12 +122,11 @@ std::size_t PgWriter::MaxRowsPerStatement(std::size_t columns) const {
 }
 
 Result<BatchWriter::ColumnTypes> PgWriter::LoadColumns(const TableName&, const std::string& table) {
-  ASSIGN_OR_RETURN(PgResult result,
-                   connection_->Execute("SELECT a.attname, t.typname FROM pg_attribute a "
-                                        "JOIN pg_type t ON t.oid = a.atttypid "
-                                        "WHERE a.attrelid = $1::regclass AND a.attnum > 0 "
-                                        "AND NOT a.attisdropped",
-                                        {table.c_str()}));
+  ASSIGN_OR_RETURN(PgResult result, Execute("SELECT a.attname, t.typname FROM pg_attribute a "
+                                            "JOIN pg_type t ON t.oid = a.atttypid "
+                                            "WHERE a.attrelid = $1::regclass AND a.attnum > 0 "
+                                            "AND NOT a.attisdropped",
+                                            {table.c_str()}));
   ColumnTypes types;
   for (int row = 0; row < PQntuples(result.get()); ++row) {
     types[PQgetvalue(result.get(), row, 0)] = PQgetvalue(result.get(), row, 1);
@@ -120,9 +151,8 @@ Status PgWriter::DeleteRows(const std::string& table, const ColumnTypes& types, 
     }
     tuples += (tuples.empty() ? "(" : ", (") + tuple + ")";
   }
-  return connection_
-      ->Execute("DELETE FROM " + table + " WHERE (" + key_columns + ") IN (" + tuples + ")",
-                parameters.Pointers())
+  return Execute("DELETE FROM " + table + " WHERE (" + key_columns + ") IN (" + tuples + ")",
+                 parameters.Pointers())
       .status();
 }
 
@@ -140,9 +170,8 @@ Result<std::string> PgWriter::StageTable(const std::string& table,
     column_list += (column_list.empty() ? "" : ", ") + QuoteIdentifier(column);
   }
   const std::string stage = "replicad_stage_" + std::to_string(stages_.size() + 1);
-  RETURN_IF_ERROR(connection_
-                      ->Execute("CREATE TEMP TABLE " + stage + " ON COMMIT DELETE ROWS AS SELECT " +
-                                column_list + " FROM " + table + " WITH NO DATA")
+  RETURN_IF_ERROR(Execute("CREATE TEMP TABLE " + stage + " ON COMMIT DELETE ROWS AS SELECT " +
+                          column_list + " FROM " + table + " WITH NO DATA")
                       .status());
   stages_[key] = stage;
   return stage;
@@ -159,33 +188,30 @@ Status PgWriter::CopyRows(const std::string& table, const ColumnTypes& types,
   }
   ASSIGN_OR_RETURN(std::string data, CopyText(columns, type_names, rows));
   if (on_conflict.empty()) {
-    return CopyIn(*connection_, table, column_list, data);
+    return CopyIn(*connection_, table, column_list, data, TakeBegin());
   }
   // New rows are the common case: COPY them straight in. Only a replay (the keys exist
-  // already) pays for the merge through a staging table.
+  // already) pays for the merge through a staging table: the conflict fails the transaction,
+  // and the writer runs the batch again (RetryGrouped). A savepoint would spare that, at two
+  // round trips and a subtransaction for every COPY.
   const bool all_inserts = std::all_of(rows.begin(), rows.end(), [](const Event* row) {
     return row->operation == Operation::kInsert || row->operation == Operation::kSnapshot;
   });
-  if (all_inserts) {
-    RETURN_IF_ERROR(connection_->Execute("SAVEPOINT replicad_copy").status());
-    Status copied = CopyIn(*connection_, table, column_list, data);
-    if (copied.ok()) {
-      return connection_->Execute("RELEASE SAVEPOINT replicad_copy").status();
+  if (all_inserts && !merge_only_) {
+    Status copied = CopyIn(*connection_, table, column_list, data, TakeBegin());
+    if (copied.message().find("SQLSTATE 23505") != std::string::npos) {
+      copy_conflicted_ = true;
     }
-    if (copied.message().find("SQLSTATE 23505") == std::string::npos) {
-      return copied;
-    }
-    RETURN_IF_ERROR(connection_->Execute("ROLLBACK TO SAVEPOINT replicad_copy").status());
+    return copied;
   }
   ASSIGN_OR_RETURN(std::string stage, StageTable(table, columns));
   // Emptying a stage takes a new file; only a second run into it in one transaction needs that.
   if (!filled_stages_.insert(stage).second) {
-    RETURN_IF_ERROR(connection_->Execute("TRUNCATE " + stage).status());
+    RETURN_IF_ERROR(Execute("TRUNCATE " + stage).status());
   }
-  RETURN_IF_ERROR(CopyIn(*connection_, stage, column_list, data));
-  return connection_
-      ->Execute("INSERT INTO " + table + " (" + column_list + ") SELECT " + column_list + " FROM " +
-                stage + on_conflict)
+  RETURN_IF_ERROR(CopyIn(*connection_, stage, column_list, data, TakeBegin()));
+  return Execute("INSERT INTO " + table + " (" + column_list + ") SELECT " + column_list +
+                 " FROM " + stage + on_conflict)
       .status();
 }
 
@@ -222,9 +248,8 @@ Status PgWriter::UpsertRows(const std::string& table, const ColumnTypes& types,
     }
     values += (values.empty() ? "(" : ", (") + tuple + ")";
   }
-  return connection_
-      ->Execute("INSERT INTO " + table + " (" + column_list + ") VALUES " + values + on_conflict,
-                parameters.Pointers())
+  return Execute("INSERT INTO " + table + " (" + column_list + ") VALUES " + values + on_conflict,
+                 parameters.Pointers())
       .status();
 }
 
@@ -247,9 +272,9 @@ Status PgWriter::MoveRow(const std::string& table, const ColumnTypes& types, con
                      parameters.Add(old ? *old : value, ColumnType(types, column)));
     condition += (condition.empty() ? "" : " AND ") + QuoteIdentifier(column) + " = " + placeholder;
   }
-  ASSIGN_OR_RETURN(PgResult moved, connection_->Execute("UPDATE " + table + " SET " + assignments +
-                                                            " WHERE " + condition,
-                                                        parameters.Pointers()));
+  ASSIGN_OR_RETURN(PgResult moved,
+                   Execute("UPDATE " + table + " SET " + assignments + " WHERE " + condition,
+                           parameters.Pointers()));
   if (std::string_view(PQcmdTuples(moved.get())) != "0") {
     return Status::Ok();
   }

@@ -29,6 +29,7 @@ class PgWriter final : public BatchWriter {
  private:
   Status Run(std::string_view statement) override;
   void Forget() override { stages_.clear(); }  // staging tables made in the transaction are gone
+  bool RetryGrouped() override;
   std::string QuoteTable(const TableName& name) const override;
   Result<ColumnTypes> LoadColumns(const TableName& name, const std::string& table) override;
   Status EmptyTable(const std::string& table) override;
@@ -42,6 +43,10 @@ class PgWriter final : public BatchWriter {
   Status CopyRows(const std::string& table, const ColumnTypes& types,
                   const std::vector<std::string>& columns, Rows rows,
                   const std::string& on_conflict);
+  // Runs `sql`, after the BEGIN that Run("BEGIN") left pending, if any.
+  Result<PgResult> Execute(std::string_view sql, const std::vector<const char*>& parameters = {});
+  // The pending BEGIN as a prefix for a simple-protocol query ("BEGIN; "), or "".
+  std::string_view TakeBegin();
   // A temporary table with the target's types for `columns`, made once per connection.
   Result<std::string> StageTable(const std::string& table, const std::vector<std::string>& columns);
 
@@ -49,6 +54,12 @@ class PgWriter final : public BatchWriter {
   std::map<std::string, std::string> stages_;  // table + columns -> staging table
   // Staging tables holding rows in the open transaction (ON COMMIT DELETE ROWS empties them).
   std::set<std::string> filled_stages_;
+  // BEGIN waits for the transaction's first statement, to go in its round trip (with a COPY).
+  bool begin_pending_ = false;
+  // A plain COPY of new rows met a key that exists (a replay): the batch is written again,
+  // merging through a staging table, until a transaction commits.
+  bool copy_conflicted_ = false;
+  bool merge_only_ = false;
 };
 
 }  // namespace replicad::drivers::postgres
