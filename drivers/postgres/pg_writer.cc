@@ -89,8 +89,17 @@ Status PgWriter::Run(std::string_view statement) {
   Status status = connection_->Execute(statement).status();
   if (status.ok() && statement == "COMMIT") {
     merge_only_ = false;
+    stages_made_.clear();
   }
   return status;
+}
+
+// Staging tables made in the rolled-back transaction are gone; those of earlier ones remain.
+void PgWriter::Forget() {
+  for (const std::string& key : stages_made_) {
+    stages_.erase(key);
+  }
+  stages_made_.clear();
 }
 
 bool PgWriter::RetryGrouped() {
@@ -169,11 +178,12 @@ Result<std::string> PgWriter::StageTable(const std::string& table,
   for (const std::string& column : columns) {
     column_list += (column_list.empty() ? "" : ", ") + QuoteIdentifier(column);
   }
-  const std::string stage = "replicad_stage_" + std::to_string(stages_.size() + 1);
+  const std::string stage = "replicad_stage_" + std::to_string(++stages_ever_made_);
   RETURN_IF_ERROR(Execute("CREATE TEMP TABLE " + stage + " ON COMMIT DELETE ROWS AS SELECT " +
                           column_list + " FROM " + table + " WITH NO DATA")
                       .status());
   stages_[key] = stage;
+  stages_made_.push_back(key);
   return stage;
 }
 

@@ -28,7 +28,7 @@ class PgWriter final : public BatchWriter {
 
  private:
   Status Run(std::string_view statement) override;
-  void Forget() override { stages_.clear(); }  // staging tables made in the transaction are gone
+  void Forget() override;
   bool RetryGrouped() override;
   std::string QuoteTable(const TableName& name) const override;
   Result<ColumnTypes> LoadColumns(const TableName& name, const std::string& table) override;
@@ -52,6 +52,8 @@ class PgWriter final : public BatchWriter {
 
   std::unique_ptr<PgConnection> connection_;
   std::map<std::string, std::string> stages_;  // table + columns -> staging table
+  std::vector<std::string> stages_made_;       // keys of stages_ made in the open transaction
+  int stages_ever_made_ = 0;                   // names are never reused in a session
   // Staging tables holding rows in the open transaction (ON COMMIT DELETE ROWS empties them).
   std::set<std::string> filled_stages_;
   // BEGIN waits for the transaction's first statement, to go in its round trip (with a COPY).

@@ -137,6 +137,9 @@ TEST_CASE_METHOD(Fixture, "a COPY run that meets existing keys is merged; a bad 
   CHECK(overlapping.written == 100);
   // 1..50 as first written, 51..150 with the second batch's quantities.
   CHECK(summary() == R"({"n":150,"total":111325,"id":1})");
+  // Again, after a rollback: the staging table of the committed merge is still there.
+  REQUIRE(writer.Write(inserts(101, 50, 1000, 0)).status.ok());
+  CHECK(summary() == R"({"n":150,"total":111325,"id":1})");
   WriteResult bad = writer.Write(inserts(141, 100, 0, 200));  // 141..150 exist, 200 is bad
   CHECK(bad.status.code() == StatusCode::kDataError);
   CHECK(bad.written == 59);
