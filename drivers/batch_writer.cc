@@ -65,7 +65,7 @@ TableName ApplyTableTemplate(const std::string& table_template, const SourceInfo
   return {name.substr(0, dot), name.substr(dot + 1)};
 }
 
-bool ColumnNameLess::operator()(const std::string& a, const std::string& b) const {
+bool ColumnNameLess::operator()(std::string_view a, std::string_view b) const {
   if (!ignore_case) {
     return a < b;
   }
@@ -93,8 +93,11 @@ std::vector<std::string> BatchWriter::WrittenColumns(const ColumnTypes& types, c
   if (!event.after.is_object()) {
     return columns;
   }
+  std::set<std::string_view> targets;  // a target column takes one source column
   for (const auto& [column, value] : event.after.get_object()) {
-    if (!IsUnchanged(event, column) && types.contains(column)) {
+    const auto target = types.find(std::string_view(column));
+    if (!IsUnchanged(event, column) && target != types.end() &&
+        targets.insert(target->first).second) {
       columns.emplace_back(column);
     }
   }
@@ -111,8 +114,14 @@ bool BatchWriter::WritesColumns(const ColumnTypes& types, const Event& event,
     }
     if (matched < columns.size() && columns[matched] == column) {
       ++matched;  // the common case: no lookup in `types`
-    } else if (types.contains(column)) {
-      return false;
+    } else if (const auto target = types.find(std::string_view(column)); target != types.end()) {
+      // Not written either way: a second source column for a target column already taken.
+      const auto same = [&](const std::string& name) {
+        return !types.key_comp()(name, target->first) && !types.key_comp()(target->first, name);
+      };
+      if (std::none_of(columns.begin(), columns.begin() + matched, same)) {
+        return false;
+      }
     }
   }
   return matched == columns.size();
@@ -121,7 +130,7 @@ bool BatchWriter::WritesColumns(const ColumnTypes& types, const Event& event,
 void BatchWriter::WarnUnwritten(const std::string& table, const ColumnTypes& types,
                                 const Event& event) {
   for (const auto& [column, value] : event.after.get_object()) {
-    if (types.contains(std::string(column)) ||
+    if (types.contains(std::string_view(column)) ||
         !unwritten_.insert(table + '\0' + std::string(column)).second) {
       continue;
     }
@@ -251,6 +260,9 @@ WriteResult BatchWriter::WriteGrouped(std::span<const Event> events) {
     if (!applied.ok()) {
       return {done, applied.status()};
     }
+    if (*applied == 0) {
+      return {done, Status::Internal("a run of changes applied none of them")};
+    }
     done += *applied;
   }
   return {done, Status::Ok()};
@@ -309,6 +321,8 @@ WriteResult BatchWriter::Write(std::span<const Event> events) {
       return grouped ? WriteResult{0, result.status} : result;
     }
     if (Status committed = Run("COMMIT"); !committed.ok()) {
+      tables_.clear();  // a failed COMMIT rolled the transaction back
+      Forget();
       return {0, committed.Annotate("commit")};
     }
     replaced_.insert(replacing_.begin(), replacing_.end());

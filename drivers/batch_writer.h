@@ -11,8 +11,10 @@
 // find the event, which WriteResult names. Replaying a batch leaves the table as it was after
 // the first time.
 //
-// Columns are matched by name: source columns the target lacks are ignored; columns the source
-// marks unchanged are left untouched. In append mode every insert/update/snapshot is a plain
+// Columns are matched by name (ColumnNameLess): source columns the target lacks are not
+// written, and are logged once per table and column; where two source columns match one target
+// column (case-insensitive names) the first is written. Columns the source marks unchanged are
+// left untouched. In append mode every insert/update/snapshot is a plain
 // INSERT and deletes/truncates are skipped.
 //
 // A database implements the statements (the protected hooks); this class decides what runs.
@@ -53,8 +55,9 @@ TableName ApplyTableTemplate(const std::string& table_template, const SourceInfo
 // Orders column names: exactly, or ignoring ASCII case for a database whose column names are
 // case-insensitive (MySQL), so that a source's `Name` finds a target's `name` there.
 struct ColumnNameLess {
+  using is_transparent = void;
   bool ignore_case = false;
-  bool operator()(const std::string& a, const std::string& b) const;
+  bool operator()(std::string_view a, std::string_view b) const;
 };
 
 // A target table's columns: column -> the database's type.

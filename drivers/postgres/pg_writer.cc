@@ -60,6 +60,9 @@ constexpr std::size_t kMaxRowsPerStatement = 1000;
 // From this many rows on, a run goes through COPY into a staging table.
 constexpr std::size_t kCopyMinRows = 32;
 constexpr std::size_t kMaxParameters = 65535;  // the protocol's limit per statement
+// A replay rewrites a stretch of rows that exist: after a COPY met one, the next batches merge
+// at once instead of failing a COPY each.
+constexpr int kMergeBatchesAfterConflict = 16;
 
 std::string QuoteName(const TableName& name) {
   return (name.schema.empty() ? "" : QuoteIdentifier(name.schema) + ".") +
@@ -88,7 +91,11 @@ Status PgWriter::Run(std::string_view statement) {
   }
   Status status = connection_->Execute(statement).status();
   if (status.ok() && statement == "COMMIT") {
-    merge_only_ = false;
+    if (std::exchange(merge_only_, false)) {
+      merge_batches_left_ = kMergeBatchesAfterConflict;
+    } else if (merge_batches_left_ > 0) {
+      --merge_batches_left_;
+    }
     stages_made_.clear();
   }
   return status;
@@ -207,9 +214,9 @@ Status PgWriter::CopyRows(const std::string& table, const ColumnTypes& types,
   const bool all_inserts = std::all_of(rows.begin(), rows.end(), [](const Event* row) {
     return row->operation == Operation::kInsert || row->operation == Operation::kSnapshot;
   });
-  if (all_inserts && !merge_only_) {
+  if (all_inserts && !merge_only_ && merge_batches_left_ == 0) {
     Status copied = CopyIn(*connection_, table, column_list, data, TakeBegin());
-    if (copied.message().find("SQLSTATE 23505") != std::string::npos) {
+    if (copied.native_code() == "23505") {
       copy_conflicted_ = true;
     }
     return copied;

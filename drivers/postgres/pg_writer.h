@@ -5,8 +5,11 @@
 // threads.
 //
 // Insert/update/snapshot runs become INSERT ... ON CONFLICT (key) DO UPDATE: VALUES for a few
-// rows, COPY into a staging table merged with one INSERT ... SELECT ... ON CONFLICT for up to
-// 1000. Delete runs become DELETE ... WHERE (key) IN (...), truncate becomes TRUNCATE.
+// rows; for up to 1000, a plain COPY when they are all new rows, else COPY into a staging table
+// merged with one INSERT ... SELECT ... ON CONFLICT. A plain COPY that meets an existing key
+// fails the transaction, and the batch is written again merging (RetryGrouped). Delete runs
+// become DELETE ... WHERE (key) IN (...), truncate becomes TRUNCATE. BEGIN is sent with the
+// transaction's first statement, in the COPY's round trip when that is a COPY.
 
 #include <map>
 #include <memory>
@@ -61,7 +64,8 @@ class PgWriter final : public BatchWriter {
   // A plain COPY of new rows met a key that exists (a replay): the batch is written again,
   // merging through a staging table, until a transaction commits.
   bool copy_conflicted_ = false;
-  bool merge_only_ = false;
+  bool merge_only_ = false;     // ... until this transaction commits
+  int merge_batches_left_ = 0;  // ... and for this many transactions after it
 };
 
 }  // namespace replicad::drivers::postgres

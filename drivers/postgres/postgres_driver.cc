@@ -188,16 +188,18 @@ Result<std::vector<CheckFinding>> Check(const EndpointContext& context, Endpoint
     }
     findings.push_back({ok, requirement.what, std::move(fix)});
   }
-  if (role == EndpointRole::kSource &&
+  // Streaming (and so the spool) starts with PostgreSQL 14. Checked from this process's
+  // environment: run check where the daemon runs.
+  if (role == EndpointRole::kSource && PQserverVersion(connection->raw()) >= 140000 &&
       config::ParseBool(context.endpoint->options.GetScalar("streaming")).value_or(true)) {
-    // Checked from this process's environment: run check where the daemon runs.
-    const bool spools = TransactionSpool::Create(0).ok();
+    const Status spools = TransactionSpool::Create(0).status();
     findings.push_back(
-        {spools,
+        {spools.ok(),
          "large transactions can be spooled under " + TransactionSpool::Directory() + " (TMPDIR)",
-         spools ? ""
-                : "set TMPDIR to a writable directory with room for the largest transaction"
-                  ", or change_stream_options.streaming: false"});
+         spools.ok()
+             ? ""
+             : spools.message() + "; set TMPDIR to a writable directory with room for the largest "
+                                  "transaction, or change_stream_options.streaming: false"});
   }
   return findings;
 }

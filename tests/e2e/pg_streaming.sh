@@ -40,7 +40,7 @@ status=0
 TMPDIR=$work/missing "$replicad" check --config "$work/config.yaml" >"$work/check.out" || status=$?
 ((status == 1)) || fail "check exited $status with TMPDIR missing: $(cat "$work/check.out")"
 grep -q "FAIL  large transactions can be spooled under $work/missing (TMPDIR)" "$work/check.out" &&
-  grep -q "fix: set TMPDIR to a writable directory" "$work/check.out" ||
+  grep -q "fix: spooling a streamed transaction: creating a file like $work/missing/.*: No such file or directory; set TMPDIR to a writable directory" "$work/check.out" ||
   fail "check did not report the missing spool directory: $(cat "$work/check.out")"
 sed 's/publication: e2e_stream}/publication: e2e_stream, streaming: false}/' "$work/config.yaml" \
   >"$work/unstreamed.yaml"

@@ -109,12 +109,16 @@ TEST_CASE_METHOD(Fixture, "columns match whatever their case, as MySQL's names d
       Change(Operation::kUpdate, R"({"id":1})", R"({"id":1,"name":"a2","qty":5})"),
       Change(Operation::kDelete, R"({"id":2})", "null"),
       Change(Operation::kInsert, R"({"id":3})", R"({"ID":3,"NAME":"c","qTy":6})"),
+      // Two source columns for one target column: the first is written.
+      Change(Operation::kInsert, R"({"id":4})", R"({"id":4,"name":"d","Name":"D","qty":7})"),
+      Change(Operation::kInsert, R"({"id":5})", R"({"id":5,"name":"e","Name":"E","qty":8})"),
   };
   for (int round = 0; round < 2; ++round) {  // the second is a replay
     WriteResult result = writer->Write(batch);
     INFO(result.status.ToString());
     REQUIRE(result.status.ok());
-    CHECK(Rows(*admin, "SELECT ID, Name, Qty FROM case_test ORDER BY ID") == "1|a2|5\n3|c|6");
+    CHECK(Rows(*admin, "SELECT ID, Name, Qty FROM case_test ORDER BY ID") ==
+          "1|a2|5\n3|c|6\n4|d|7\n5|e|8");
   }
 }
 

@@ -148,6 +148,33 @@ TEST_CASE_METHOD(Fixture, "a COPY run that meets existing keys is merged; a bad 
   CHECK(summary() == R"({"n":250,"total":131375,"id":1})");
 }
 
+TEST_CASE_METHOD(Fixture, "a COMMIT that fails leaves no staging table believed to exist") {
+  Sql(*admin, "DROP TABLE IF EXISTS deferred_test");
+  Sql(*admin,
+      "CREATE TABLE deferred_test (id int8 PRIMARY KEY, u int4 UNIQUE DEFERRABLE INITIALLY "
+      "DEFERRED)");
+  auto updates = [](int u_of_last) {  // 40 updates: a merge through a staging table
+    std::vector<Event> events;
+    for (int id = 1; id <= 40; ++id) {
+      const std::string key = "{\"id\":" + std::to_string(id) + "}";
+      const int u = id == 40 ? u_of_last : id;
+      const std::string row = "{\"id\":" + std::to_string(id) + ",\"u\":" + std::to_string(u) + "}";
+      events.push_back(Change(Operation::kUpdate, key.c_str(), row.c_str()));
+    }
+    return events;
+  };
+  PgWriter writer(Connect(), {.table_template = "deferred_test"});
+  WriteResult failed = writer.Write(updates(1));  // u = 1 twice: the COMMIT fails
+  CHECK(failed.status.code() == StatusCode::kDataError);
+  CHECK(Rows(*admin, "deferred_test").empty());
+  WriteResult written = writer.Write(updates(40));
+  INFO(written.status.ToString());
+  REQUIRE(written.status.ok());
+  CHECK(Rows(*admin, "(SELECT count(*) AS n, sum(u) AS total, 1 AS id FROM deferred_test) ") ==
+        R"({"n":40,"total":820,"id":1})");
+  Sql(*admin, "DROP TABLE deferred_test");
+}
+
 TEST_CASE_METHOD(Fixture, "a bad row inside a COPY run is still found by index") {
   std::vector<Event> events;
   for (int id = 1; id <= 100; ++id) {
