@@ -243,6 +243,17 @@ verify() { # verify SYSTEM SCENARIO ROUND: destination digest equals source's
   fi
 }
 
+# " stream_tail=S apply=S" when replicad received the transaction streamed: from the commit
+# until replicad had all of it (the walsender's tail), and from then until caught up.
+streamed_phases() {
+  local applying
+  applying=$(grep -m1 'applying a streamed transaction' "$run_dir/replicad.log" 2>/dev/null |
+    cut -d' ' -f1)
+  [[ -n $applying ]] || return 0
+  applying=$(date -d "$applying" +%s.%N)
+  echo " stream_tail=$(elapsed "$1" "$applying") apply=$(elapsed "$applying" "$2")"
+}
+
 # Scenario A: one transaction of ROWS rows.
 scenario_a() {
   local system=$1 round=$2 t0 t1 t2
@@ -256,7 +267,7 @@ scenario_a() {
   t1=$(now)
   if t2=$(wait_for "$dst" "SELECT count(*) FROM bench WHERE id = $rows" 1); then
     log "  load $(elapsed "$t0" "$t1") s; commit -> caught up $(elapsed "$t1" "$t2") s"
-    record "$round A $system $(elapsed "$t1" "$t2") load=$(elapsed "$t0" "$t1")"
+    record "$round A $system $(elapsed "$t1" "$t2") load=$(elapsed "$t0" "$t1")$(streamed_phases "$t1" "$t2")"
   else
     log "  not caught up after ${timeout_s}s"
     record "$round A $system timeout"
@@ -352,7 +363,7 @@ function median(list,    n, a, i, j, t) {
   return sprintf("%.2f", n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2)
 }
 function number(x) { return x ~ /^[0-9]+(\.[0-9]+)?$/ }
-{ value[$1, $2, $3] = $4; extra[$1, $2, $3] = $5 " " $6 }
+{ value[$1, $2, $3] = $4; extra[$1, $2, $3] = $5 " " $6 " " $7 " " $8 }
 END {
   name["A"] = sprintf("A %d-row txn: commit -> caught up", rows)
   name["B"] = sprintf("B %d txns (%d clients): start -> caught up", txns, clients)
@@ -383,7 +394,8 @@ END {
   printf "* = a compiler or linker was running when the measurement started (see anomalies)\n"
   printf "replicad batch_size: %d%s\n", batch_size, batch_size == 1000 ? " (its default)" : ""
   printf "streaming of large transactions: replicad %s, native %s\n", streaming, native_streaming
-  printf "source-side load while each system replicated (not a ratio):\n"
+  printf "source-side load while each system replicated (not a ratio); for a streamed A, replicad\x27s\n"
+  printf "commit -> caught up split in two: stream_tail (until it had the whole transaction) + apply:\n"
   for (r = 1; r <= rounds; r++)
     for (k = 1; k <= 2; k++) {
       sys = k == 1 ? "native" : "replicad"
