@@ -2,7 +2,7 @@
 
 #include <libpq-fe.h>
 
-#include <boost/json/serialize.hpp>
+#include <boost/json/serializer.hpp>
 
 #include "drivers/postgres/pg_arrays.h"
 #include "streams/core/base64.h"
@@ -10,24 +10,29 @@
 namespace replicad::drivers::postgres {
 namespace {
 
+// Text between escapes goes in one append: this runs for every byte of every row.
 void AppendEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += c;
+  std::size_t plain = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c != '\\' && c != '\n' && c != '\r' && c != '\t') {
+      continue;
     }
+    out.append(text.substr(plain, i - plain));
+    out += '\\';
+    out += c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : '\\';
+    plain = i + 1;
+  }
+  out.append(text.substr(plain));
+}
+
+// JSON as text, escaped, without a string per value.
+void AppendJson(std::string& out, const boost::json::value& value) {
+  boost::json::serializer serializer;
+  serializer.reset(&value);
+  char buffer[1024];
+  while (!serializer.done()) {
+    AppendEscaped(out, serializer.read(buffer));
   }
 }
 
@@ -72,7 +77,7 @@ Status AppendValue(std::string& out, const boost::json::value& value, const Colu
       }
       [[fallthrough]];
     default:
-      AppendEscaped(out, boost::json::serialize(value));
+      AppendJson(out, value);
       return Status::Ok();
   }
 }
