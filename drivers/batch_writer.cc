@@ -29,10 +29,8 @@ struct KeyEqual {
 
 char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool SameIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return AsciiLower(x) == AsciiLower(y);
-         });
+bool SameName(const ColumnNameLess& less, std::string_view a, std::string_view b) {
+  return !less(a, b) && !less(b, a);
 }
 
 bool IsUnchanged(const Event& event, const std::string_view column) {
@@ -117,7 +115,7 @@ bool BatchWriter::WritesColumns(const ColumnTypes& types, const Event& event,
     } else if (const auto target = types.find(std::string_view(column)); target != types.end()) {
       // Not written either way: a second source column for a target column already taken.
       const auto same = [&](const std::string& name) {
-        return !types.key_comp()(name, target->first) && !types.key_comp()(target->first, name);
+        return SameName(types.key_comp(), name, target->first);
       };
       if (std::none_of(columns.begin(), columns.begin() + matched, same)) {
         return false;
@@ -136,7 +134,7 @@ void BatchWriter::WarnUnwritten(const std::string& table, const ColumnTypes& typ
     }
     std::string differs_in_case;
     for (const auto& [target, type] : types) {
-      if (SameIgnoringCase(target, column)) {
+      if (SameName(ColumnNameLess{.ignore_case = true}, target, column)) {
         differs_in_case = target;
       }
     }

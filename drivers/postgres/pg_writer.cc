@@ -91,10 +91,8 @@ Status PgWriter::Run(std::string_view statement) {
   }
   Status status = connection_->Execute(statement).status();
   if (status.ok() && statement == "COMMIT") {
-    if (std::exchange(merge_only_, false)) {
-      merge_batches_left_ = kMergeBatchesAfterConflict;
-    } else if (merge_batches_left_ > 0) {
-      --merge_batches_left_;
+    if (merge_transactions_left_ > 0) {
+      --merge_transactions_left_;
     }
     stages_made_.clear();
   }
@@ -113,7 +111,7 @@ bool PgWriter::RetryGrouped() {
   if (!std::exchange(copy_conflicted_, false)) {
     return false;
   }
-  merge_only_ = true;
+  merge_transactions_left_ = 1 + kMergeBatchesAfterConflict;  // the retry, then the next ones
   return true;
 }
 
@@ -214,7 +212,7 @@ Status PgWriter::CopyRows(const std::string& table, const ColumnTypes& types,
   const bool all_inserts = std::all_of(rows.begin(), rows.end(), [](const Event* row) {
     return row->operation == Operation::kInsert || row->operation == Operation::kSnapshot;
   });
-  if (all_inserts && !merge_only_ && merge_batches_left_ == 0) {
+  if (all_inserts && merge_transactions_left_ == 0) {
     Status copied = CopyIn(*connection_, table, column_list, data, TakeBegin());
     if (copied.native_code() == "23505") {
       copy_conflicted_ = true;

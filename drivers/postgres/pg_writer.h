@@ -61,11 +61,10 @@ class PgWriter final : public BatchWriter {
   std::set<std::string> filled_stages_;
   // BEGIN waits for the transaction's first statement, to go in its round trip (with a COPY).
   bool begin_pending_ = false;
-  // A plain COPY of new rows met a key that exists (a replay): the batch is written again,
-  // merging through a staging table, until a transaction commits.
+  // A plain COPY of new rows met a key that exists (a replay): that batch is written again
+  // merging through a staging table, as are the batches of the next few transactions.
   bool copy_conflicted_ = false;
-  bool merge_only_ = false;     // ... until this transaction commits
-  int merge_batches_left_ = 0;  // ... and for this many transactions after it
+  int merge_transactions_left_ = 0;  // committed transactions still to merge
 };
 
 }  // namespace replicad::drivers::postgres
