@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <utility>
 
 #include "streams/core/log.h"
 
@@ -293,7 +294,37 @@ Status BatchWriter::ReplaceSnapshotTargets(std::span<const Event> events) {
   return Status::Ok();
 }
 
+Status BatchWriter::WriteHeld(std::span<const Event> events) {
+  if (!CanHold()) {
+    return Status::Internal("snapshot mode cannot hold a transaction open");
+  }
+  if (!holding_) {
+    RETURN_IF_ERROR(Run("BEGIN"));
+    holding_ = true;
+  }
+  WriteResult result = WriteGrouped(events);
+  if (!result.status.ok()) {
+    (void)EndHeld(false);  // the write's error is the one to report
+  }
+  return result.status;
+}
+
+Status BatchWriter::EndHeld(bool commit) {
+  if (!std::exchange(holding_, false)) {
+    return Status::Ok();
+  }
+  Status ended = Run(commit ? "COMMIT" : "ROLLBACK");
+  if (!commit || !ended.ok()) {
+    tables_.clear();  // what the transaction saw of the schema may be gone with it
+    Forget();
+  }
+  return commit ? ended.Annotate("commit") : ended;
+}
+
 WriteResult BatchWriter::Write(std::span<const Event> events) {
+  if (holding_) {
+    return {0, Status::Internal("a batch was written while a held transaction is open")};
+  }
   bool grouped = true;
   bool retried = false;
   for (;;) {

@@ -77,6 +77,14 @@ class BatchWriter {
   // describes events[written] (DataError: that event is bad; the others may be written again).
   WriteResult Write(std::span<const Event> events);
 
+  // A transaction held open across calls (early apply): WriteHeld applies events in it,
+  // beginning it on the first call; EndHeld commits it (nothing held: nothing to do) or rolls
+  // it back. A failure rolls it back whole; the caller replays it some other way, so no event
+  // is singled out. Not in snapshot mode, whose replacing is per batch.
+  bool CanHold() const { return options_.mode != WriteMode::kSnapshot; }
+  [[nodiscard]] Status WriteHeld(std::span<const Event> events);
+  [[nodiscard]] Status EndHeld(bool commit);
+
  protected:
   using ColumnTypes = drivers::ColumnTypes;
   using Rows = std::span<const Event* const>;
@@ -129,6 +137,7 @@ class BatchWriter {
   std::set<std::string> replaced_;   // snapshot mode: targets already emptied
   std::set<std::string> replacing_;  // ... by the transaction in progress
   std::set<std::string> unwritten_;  // table + '\0' + column, warned about
+  bool holding_ = false;             // a held transaction is open
 };
 
 }  // namespace replicad::drivers

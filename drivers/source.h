@@ -7,6 +7,7 @@
 // drops anything on its own: it reports failures as Status (Unavailable: try again later,
 // possibly after reopening; FailedPrecondition/Corruption: the stream cannot go on).
 
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -16,11 +17,28 @@
 
 namespace replicad::drivers {
 
+// Early apply: a source may deliver a large transaction while it still runs (after
+// Source::EnableEarlyApply), for the sink to apply inside one destination transaction it holds
+// open until the source says how the transaction ended. A read carries, in this order: how
+// the early transaction ended (if it did), then its events, then a checkpoint.
+enum class EarlyEnd {
+  kNone,
+  kCommit,   // commit what was written early (the checkpoint, if any, comes after)
+  kAbandon,  // roll it back; the source delivers it again, whole and as ordinary events, once
+             // it commits (never, if it was rolled back)
+};
+
 struct ReadResult {
   std::vector<Event> events;
   // When set: once `events` and everything read before are written, the stream may be
-  // checkpointed here. Only set at a source transaction boundary.
+  // checkpointed here. Only set at a source transaction boundary. Early writes still open
+  // do not count as written, nor need to: their transaction commits after this point, so the
+  // source delivers it again after a restart from here.
   std::optional<Position> checkpoint;
+  EarlyEnd early_end = EarlyEnd::kNone;
+  // When set, every event of this read belongs to that source transaction, which has not
+  // committed yet: the events are written early. Ids are the source's own.
+  std::optional<std::uint64_t> early_transaction;
 };
 
 class Source {
@@ -47,6 +65,13 @@ class Source {
 
   // True while the source reads its initial snapshot (rather than the change log).
   virtual bool Snapshotting() const { return false; }
+
+  // Allows early delivery (see ReadResult::early_transaction) from the next Open on; a source
+  // that cannot deliver early ignores it.
+  virtual void EnableEarlyApply() {}
+  // Early delivery of `transaction` failed in the sink: after the next Open, deliver it whole,
+  // as ordinary events, once it commits.
+  virtual void RefuseEarlyApply(std::uint64_t /*transaction*/) {}
 };
 
 }  // namespace replicad::drivers

@@ -35,7 +35,39 @@ class WriterSink final : public Sink {
     co_await RunBlocking([&] { writer_.reset(); });
   }
 
+  // Asked after Open, which made the writer.
+  bool CanApplyEarly() const override { return writer_ != nullptr && writer_->CanHold(); }
+
+  Task<Status> WriteEarly(std::span<const Event> events) override {
+    if (writer_ == nullptr) {
+      if (Status opened = co_await Open(); !opened.ok()) {
+        co_return opened;
+      }
+    }
+    Status status = co_await RunBlocking([&] { return writer_->WriteHeld(events); });
+    if (status.code() == StatusCode::kUnavailable) {
+      writer_.reset();
+    }
+    co_return status;
+  }
+
+  Task<Status> CommitEarly() override { co_return co_await EndEarly(true); }
+
+  Task<void> AbandonEarly() override { (void)co_await EndEarly(false); }
+
  private:
+  Task<Status> EndEarly(bool commit) {
+    if (writer_ == nullptr) {  // lost with its connection, and rolled back with it
+      co_return commit ? Status::Unavailable("the connection holding the transaction was lost")
+                       : Status::Ok();
+    }
+    Status status = co_await RunBlocking([&] { return writer_->EndHeld(commit); });
+    if (status.code() == StatusCode::kUnavailable) {
+      writer_.reset();
+    }
+    co_return status;
+  }
+
   WriterFactory open_;
   std::unique_ptr<BatchWriter> writer_;
 };

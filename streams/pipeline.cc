@@ -89,6 +89,11 @@ Task<void> Pipeline::Sleep(std::chrono::milliseconds duration) {
 }
 
 Task<Status> Pipeline::OpenAll() {
+  if (early_transaction_) {  // the source delivers it again from its start
+    early_transaction_.reset();
+    early_events_ = {};
+    co_await sink_->AbandonEarly();
+  }
   Result<std::optional<positions::Checkpoint>> stored =
       co_await RunBlocking([&] { return store_.Load(options_.stream_id); });
   if (!stored.ok()) {
@@ -104,6 +109,9 @@ Task<Status> Pipeline::OpenAll() {
   }
   if (Status opened = co_await sink_->Open(); !opened.ok()) {
     co_return opened.Annotate("opening the destination");
+  }
+  if (!options_.transformer && sink_->CanApplyEarly()) {
+    source_->EnableEarlyApply();
   }
   co_return (co_await source_->Open(checkpoint_)).Annotate("opening the source");
 }
@@ -251,6 +259,60 @@ Task<Status> Pipeline::WriteAll(std::vector<Event>& events) {
   co_return Status::Ok();
 }
 
+Task<Status> Pipeline::WriteEarly(std::uint64_t transaction, const std::vector<Event>& events) {
+  if (early_transaction_ && *early_transaction_ != transaction) {
+    co_return Status::Internal("the source began a transaction early before ending the last");
+  }
+  early_transaction_ = transaction;
+  if (Status written = co_await sink_->WriteEarly(events); !written.ok()) {
+    early_transaction_.reset();
+    early_events_ = {};
+    co_await sink_->AbandonEarly();
+    co_return EarlyFailed(transaction, written);
+  }
+  for (const Event& event : events) {
+    ++early_events_[static_cast<std::size_t>(event.operation)];
+  }
+  backoff_.Reset();
+  SetError(Status::Ok());
+  SetState(StreamState::kRunning);
+  co_return Status::Ok();
+}
+
+Task<Status> Pipeline::EndEarly(drivers::EarlyEnd end) {
+  if (!early_transaction_) {
+    co_return Status::Ok();  // nothing of it was written
+  }
+  const std::uint64_t transaction = *std::exchange(early_transaction_, std::nullopt);
+  const std::array<std::uint64_t, 5> events = std::exchange(early_events_, {});
+  if (end == drivers::EarlyEnd::kAbandon) {
+    co_await sink_->AbandonEarly();
+    co_return Status::Ok();
+  }
+  if (Status committed = co_await sink_->CommitEarly(); !committed.ok()) {
+    co_return EarlyFailed(transaction, committed);
+  }
+  for (std::uint64_t count : events) {
+    events_written_ += count;
+  }
+  if (metrics_) {
+    metrics_->WrittenEarly(events);
+  }
+  co_return Status::Ok();
+}
+
+Status Pipeline::EarlyFailed(std::uint64_t transaction, const Status& error) {
+  source_->RefuseEarlyApply(transaction);
+  reopen_now_ = true;
+  log::Warn(
+      "a transaction applied before its commit failed; it is read again, to be applied "
+      "after its commit",
+      {{"stream", options_.stream_id},
+       {"transaction", static_cast<std::int64_t>(transaction)},
+       {"error", error.message()}});
+  return Status::Unavailable("applying a transaction before its commit: " + error.message());
+}
+
 Task<Status> Pipeline::Checkpoint(const Position& position) {
   positions::Checkpoint checkpoint{options_.source_type, position, std::chrono::system_clock::now(),
                                    events_written_.load(), 0};
@@ -284,7 +346,7 @@ Task<void> Pipeline::ReadInto(Queue& queue) {
         metrics_->BytesBehind(*behind);
       }
     }
-    if (read->events.empty() && !read->checkpoint) {
+    if (read->events.empty() && !read->checkpoint && read->early_end == drivers::EarlyEnd::kNone) {
       continue;
     }
     queue.queued_events += read->events.size();
@@ -312,11 +374,18 @@ Task<void> Pipeline::WriteFrom(Queue& queue) {
       continue;  // drain, so the reader is never left blocked on a full queue
     }
     Status status = Status::Ok();
-    if (options_.transformer && !batch->events.empty()) {
-      status = co_await TransformAll(batch->events);
+    if (batch->early_end != drivers::EarlyEnd::kNone) {
+      status = co_await EndEarly(batch->early_end);
     }
-    if (status.ok() && !batch->events.empty()) {
-      status = co_await WriteAll(batch->events);
+    if (status.ok() && batch->early_transaction && !batch->events.empty()) {
+      status = co_await WriteEarly(*batch->early_transaction, batch->events);
+    } else if (status.ok() && !batch->events.empty()) {
+      if (options_.transformer) {
+        status = co_await TransformAll(batch->events);
+      }
+      if (status.ok() && !batch->events.empty()) {
+        status = co_await WriteAll(batch->events);
+      }
     }
     if (status.ok() && batch->checkpoint && batch->checkpoint != checkpoint_) {
       status = co_await Checkpoint(*batch->checkpoint);
@@ -351,6 +420,10 @@ Task<Status> Pipeline::Run() {
     }
     if (status.ok() || status.code() != StatusCode::kUnavailable) {
       break;
+    }
+    if (std::exchange(reopen_now_, false)) {
+      co_await source_->Close();
+      continue;
     }
     const std::optional<std::chrono::milliseconds> delay = backoff_.NextDelay();
     if (!delay) {

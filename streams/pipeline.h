@@ -15,7 +15,15 @@
 // error_handling: dead-lettered (stored before the checkpoint passes it), skipped, retried,
 // or the stream fails; an event the transformation cannot reshape likewise, per the
 // transformation's error_handling. Anything else stops the stream as failed.
+// Early apply: without a transformation (which may read the commit's metadata), and when the
+// sink can hold a transaction open, the source may deliver a large transaction before it
+// commits (see drivers::ReadResult). Its events go into one held destination transaction,
+// committed when the source says it committed, before the checkpoint after it. If any of that
+// fails, the held transaction is rolled back, the source is told to deliver that transaction
+// after its commit instead, and it is reopened at once from the checkpoint to read it again:
+// the ordinary path above, with its retries and dead letters, then applies it.
 
+#include <array>
 #include <atomic>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
@@ -77,6 +85,9 @@ class Pipeline {
 
   Task<Status> OpenAll();
   Task<Status> WriteAll(std::vector<Event>& events);
+  Task<Status> WriteEarly(std::uint64_t transaction, const std::vector<Event>& events);
+  Task<Status> EndEarly(drivers::EarlyEnd end);
+  Status EarlyFailed(std::uint64_t transaction, const Status& error);
   Task<Status> TransformAll(std::vector<Event>& events);
   Task<Status> HandleBadEvent(const Event& event, const Status& error, std::uint32_t attempts,
                               const config::ErrorHandlingConfig& policy);
@@ -106,6 +117,9 @@ class Pipeline {
   std::string last_error_;
   std::string position_text_;
   std::atomic<double> lag_seconds_{0};
+  std::optional<std::uint64_t> early_transaction_;  // written early, not committed yet
+  std::array<std::uint64_t, 5> early_events_{};     // ... its events, by Operation
+  bool reopen_now_ = false;  // the loop ended to read a transaction again: no backoff
 };
 
 }  // namespace replicad::streams

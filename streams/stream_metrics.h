@@ -28,6 +28,8 @@ class StreamMetrics {
 
   // A batch the destination committed: its events, size and write time.
   void Written(std::span<const Event> events, double write_seconds);
+  // Events written early whose destination transaction has now committed, by Operation.
+  void WrittenEarly(const std::array<std::uint64_t, 5>& events);
   void Retried();
   void Transformed(double seconds, bool ok);
   // An event that could not be delivered: skipped, or stored as a dead letter.

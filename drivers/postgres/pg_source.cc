@@ -6,10 +6,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
 
+#include "drivers/postgres/pg_row_events.h"
 #include "drivers/postgres/pg_snapshot.h"
 #include "drivers/postgres/pg_transaction_spool.h"
-#include "drivers/postgres/pg_values.h"
 #include "streams/core/log.h"
 #include "streams/core/readiness_watch.h"
 
@@ -120,10 +122,17 @@ class PgSource final : public Source {
     // until the last of them is gone.
     arena_ = std::make_shared<boost::json::monotonic_resource>(kArenaBlock);
     transaction_in_out_ = false;
+    end_read_ = false;
+    if (!deferred_.empty()) {
+      const std::string message = std::exchange(deferred_, {});
+      if (Status handled = Handle(message, out); !handled.ok()) {
+        co_return handled;
+      }
+    }
     const Clock::time_point deadline = Clock::now() + linger;
     bool just_consumed = false;
     std::size_t messages = 0;  // since the last wait
-    while (out.events.size() < max_events) {
+    while (out.events.size() < max_events && !end_read_) {
       if (replay_) {  // a streamed transaction that committed goes out before anything after it
         if (Status replayed = Replay(out, max_events); !replayed.ok()) {
           co_return replayed;
@@ -207,6 +216,12 @@ class PgSource final : public Source {
   }
 
   std::optional<std::int64_t> BytesBehind() const override { return bytes_behind_; }
+
+  void EnableEarlyApply() override { early_allowed_ = options_.streaming && options_.early_apply; }
+
+  void RefuseEarlyApply(std::uint64_t transaction) override {
+    early_refused_.insert(static_cast<std::uint32_t>(transaction));
+  }
 
  private:
   // Snapshot rows until the tables are read; then streaming starts at the consistent point,
@@ -345,20 +360,66 @@ class PgSource final : public Source {
     if (message[0] != 'w' || message.size() < 25) {
       return Status::Corruption("unexpected replication message type");
     }
+    message_lsn_ = ReadBigEndian(message, 1);
     received_ = std::max(received_, ReadBigEndian(message, 9));
     const std::string_view payload = message.substr(25);
     if (TransactionSpool* block = streamed_.block()) {
       ASSIGN_OR_RETURN(std::optional<pgoutput::StreamedChange> change,
                        pgoutput::SplitStreamedChange(payload));
       if (change) {
-        return block->Append(change->xid, change->tag, change->body);
+        RETURN_IF_ERROR(block->Append(change->xid, change->tag, change->body));
+        return early_ && early_->xid == block->xid() ? DeliverEarly(*change, out) : Status::Ok();
       }
     }
     ASSIGN_OR_RETURN(pgoutput::Message decoded, pgoutput::Decode(payload));
+    message_ = message;
     return std::visit([&](auto& m) { return On(m, out); }, decoded);
   }
 
-  Status On(pgoutput::StreamStart& start, ReadResult&) {
+  // The message being handled waits for the next read, which it begins: this one ends here.
+  Status Defer() {
+    deferred_.assign(message_);
+    end_read_ = true;
+    return Status::Ok();
+  }
+
+  // Early delivery of a streamed transaction ends with `end`, first thing in a read (false:
+  // this read holds something already, so the caller defers).
+  bool EndEarly(EarlyEnd end, ReadResult& out) {
+    if (!out.events.empty() || out.early_end != EarlyEnd::kNone) {
+      return false;
+    }
+    out.early_end = end;
+    early_.reset();
+    return true;
+  }
+
+  Status DeliverEarly(const pgoutput::StreamedChange& change, ReadResult& out) {
+    early_message_.assign(1, change.tag);
+    early_message_.append(change.body);
+    ASSIGN_OR_RETURN(pgoutput::Message decoded, pgoutput::Decode(early_message_));
+    delivering_early_ = true;
+    Status status = std::visit([&](auto& m) { return On(m, out); }, decoded);
+    delivering_early_ = false;
+    return status;
+  }
+
+  // A transaction whose first change is past the checkpoint we resumed from commits after it:
+  // it was never written, so nothing of it can be older than what the destination holds.
+  bool MayDeliverEarly(std::uint32_t xid) const {
+    return early_allowed_ && !early_ && message_lsn_ >= skip_until_ &&
+           !early_refused_.contains(xid);
+  }
+
+  Status On(pgoutput::StreamStart& start, ReadResult& out) {
+    if (start.first_segment && MayDeliverEarly(start.xid)) {
+      if (!out.events.empty()) {
+        return Defer();  // an early read holds that transaction's changes and nothing else
+      }
+      early_ = EarlyTransaction{start.xid};
+      log::Info("applying a streamed transaction before its commit",
+                {{"stream", options_.stream_id}, {"xid", static_cast<std::int64_t>(start.xid)}});
+    }
     return streamed_.StartBlock(start.xid, start.first_segment);
   }
 
@@ -367,12 +428,32 @@ class PgSource final : public Source {
     return Status::Ok();
   }
 
-  Status On(pgoutput::StreamAbort& abort, ReadResult&) {
+  Status On(pgoutput::StreamAbort& abort, ReadResult& out) {
+    if (early_ && early_->xid == abort.xid) {
+      // A rolled-back savepoint too: what it wrote early is in the held transaction.
+      if (!EndEarly(EarlyEnd::kAbandon, out)) {
+        return Defer();
+      }
+      log::Info("abandoned applying a streamed transaction before its commit",
+                {{"stream", options_.stream_id},
+                 {"xid", static_cast<std::int64_t>(abort.xid)},
+                 {"reason", abort.subxid == abort.xid ? "rolled back" : "savepoint rolled back"}});
+    }
+    if (abort.subxid == abort.xid) {
+      early_refused_.erase(abort.xid);
+    }
     return streamed_.Abort(abort.xid, abort.subxid);
   }
 
   // The spooled changes go out as one ordinary transaction, a read's worth at a time.
   Status On(pgoutput::StreamCommit& streamed, ReadResult& out) {
+    if (early_ && early_->xid == streamed.xid) {
+      return CommitEarly(streamed, out);
+    }
+    if (!MakeRoomForOrdinaryRows(out)) {
+      return Defer();
+    }
+    early_refused_.erase(streamed.xid);
     ASSIGN_OR_RETURN(replay_, streamed_.Commit(streamed.xid));
     const pgoutput::Commit& commit = streamed.commit;
     log::Info("applying a streamed transaction",
@@ -382,6 +463,42 @@ class PgSource final : public Source {
     replay_commit_ = commit;
     pgoutput::Begin begin{commit.commit_lsn, commit.commit_time, streamed.xid};
     return On(begin, out);
+  }
+
+  Status CommitEarly(const pgoutput::StreamCommit& streamed, ReadResult& out) {
+    const std::size_t delivered = early_->delivered;
+    if (!EndEarly(EarlyEnd::kCommit, out)) {
+      return Defer();
+    }
+    if (streamed.commit.commit_lsn < skip_until_) {  // MayDeliverEarly rules this out
+      return Status::Internal("a transaction delivered early committed before the checkpoint");
+    }
+    RETURN_IF_ERROR(streamed_.Commit(streamed.xid).status());  // its spool is not needed
+    log::Info("committed a streamed transaction applied before its commit",
+              {{"stream", options_.stream_id},
+               {"xid", static_cast<std::int64_t>(streamed.xid)},
+               {"events", static_cast<std::int64_t>(delivered)}});
+    offered_ = std::max(offered_, streamed.commit.end_lsn);
+    out.checkpoint = Encode(streamed.commit.end_lsn);
+    last_heartbeat_ = Clock::now();
+    return Status::Ok();
+  }
+
+  // An ordinary transaction's rows cannot go where a transaction is held open for an early
+  // one: that one is abandoned (false: not in this read, so the caller defers).
+  bool MakeRoomForOrdinaryRows(ReadResult& out) {
+    if (!early_ || delivering_early_) {
+      return true;
+    }
+    const std::uint32_t xid = early_->xid;
+    if (!EndEarly(EarlyEnd::kAbandon, out)) {
+      return false;
+    }
+    log::Info("abandoned applying a streamed transaction before its commit",
+              {{"stream", options_.stream_id},
+               {"xid", static_cast<std::int64_t>(xid)},
+               {"reason", "another transaction committed first"}});
+    return true;
   }
 
   Status Replay(ReadResult& out, std::size_t max_events) {
@@ -431,20 +548,32 @@ class PgSource final : public Source {
   }
 
   Status On(pgoutput::Insert& insert, ReadResult& out) {
+    if (!skip_transaction_ && !MakeRoomForOrdinaryRows(out)) {
+      return Defer();
+    }
     return AddRow(Operation::kInsert, insert.relation, 0, {}, &insert.new_tuple, out);
   }
 
   Status On(pgoutput::Update& update, ReadResult& out) {
+    if (!skip_transaction_ && !MakeRoomForOrdinaryRows(out)) {
+      return Defer();
+    }
     return AddRow(Operation::kUpdate, update.relation, update.old_kind, update.old_tuple,
                   &update.new_tuple, out);
   }
 
   Status On(pgoutput::Delete& deletion, ReadResult& out) {
+    if (!skip_transaction_ && !MakeRoomForOrdinaryRows(out)) {
+      return Defer();
+    }
     return AddRow(Operation::kDelete, deletion.relation, deletion.old_kind, deletion.old_tuple,
                   nullptr, out);
   }
 
   Status On(pgoutput::Truncate& truncate, ReadResult& out) {
+    if (!skip_transaction_ && !MakeRoomForOrdinaryRows(out)) {
+      return Defer();
+    }
     for (pgoutput::Oid id : truncate.relations) {
       RETURN_IF_ERROR(AddRow(Operation::kTruncate, id, 0, {}, nullptr, out));
     }
@@ -459,8 +588,11 @@ class PgSource final : public Source {
   Status AddRow(Operation operation, pgoutput::Oid relation_id, char old_kind,
                 const pgoutput::Tuple& old_tuple, const pgoutput::Tuple* new_tuple,
                 ReadResult& out) {
-    if (skip_transaction_) {
+    if (skip_transaction_ && !delivering_early_) {
       return Status::Ok();
+    }
+    if (delivering_early_ != out.early_transaction.has_value() && !out.events.empty()) {
+      return Status::Internal("early and ordinary changes in one read");
     }
     const auto relation = relations_.find(relation_id);
     if (relation == relations_.end()) {
@@ -470,69 +602,22 @@ class PgSource final : public Source {
     Event event(arena_);
     event.stream_id = options_.stream_id;
     event.operation = operation;
-    event.event_id = transaction_lsn_ + ":" + std::to_string(index_++);
-    event.timestamp = FromPgTime(transaction_.commit_time);
     event.source = {"postgres", options_.connect.database, relation->second.schema,
                     relation->second.name};
-    event.metadata = {{"txid", transaction_.xid}, {"commit_lsn", transaction_lsn_}};
-    const auto& columns = relation->second.columns;
-    if (old_kind != 0) {
-      RETURN_IF_ERROR(
-          ToObject(columns, old_tuple, nullptr, event.before.emplace_object(), nullptr));
+    if (delivering_early_) {  // no commit yet: no commit LSN or time
+      event.event_id =
+          "early:" + std::to_string(early_->xid) + ":" + std::to_string(early_->delivered++);
+      event.timestamp = std::chrono::system_clock::now();
+      event.metadata = {{"txid", early_->xid}};
+      out.early_transaction = early_->xid;
+    } else {
+      event.event_id = transaction_lsn_ + ":" + std::to_string(index_++);
+      event.timestamp = FromPgTime(transaction_.commit_time);
+      event.metadata = {{"txid", transaction_.xid}, {"commit_lsn", transaction_lsn_}};
     }
-    const boost::json::object* before = event.before.if_object();
-    const boost::json::object* row = before;
-    if (new_tuple != nullptr) {
-      boost::json::object& after = event.after.emplace_object();
-      RETURN_IF_ERROR(ToObject(columns, *new_tuple, old_kind == 'O' ? before : nullptr, after,
-                               &event.unchanged_columns));
-      row = &after;
-    }
-    if (row != nullptr) {
-      for (const pgoutput::Column& column : columns) {
-        if (const boost::json::value* value =
-                column.key ? row->if_contains(column.name) : nullptr) {
-          event.key.emplace(column.name, *value);
-        }
-      }
-    }
+    RETURN_IF_ERROR(FillRowImages(relation->second, old_kind, old_tuple, new_tuple, event));
     out.events.push_back(std::move(event));
-    transaction_in_out_ = true;
-    return Status::Ok();
-  }
-
-  // Unchanged TOAST values come from the old row when the server sent it, else they are
-  // listed in `unchanged` and left out of the row.
-  static Status ToObject(const std::vector<pgoutput::Column>& columns, const pgoutput::Tuple& tuple,
-                         const boost::json::object* old_row, boost::json::object& row,
-                         std::vector<std::string>* unchanged) {
-    if (tuple.size() != columns.size()) {
-      return Status::Corruption("tuple does not match its relation");
-    }
-    row.reserve(tuple.size());
-    for (std::size_t i = 0; i < tuple.size(); ++i) {
-      const std::string& name = columns[i].name;
-      switch (tuple[i].kind) {
-        case pgoutput::Value::Kind::kNull:
-          row.emplace(name, nullptr);
-          break;
-        case pgoutput::Value::Kind::kText: {
-          ASSIGN_OR_RETURN(boost::json::value value,
-                           TextToJson(columns[i].type, tuple[i].data, row.storage()));
-          row.emplace(name, std::move(value));
-          break;
-        }
-        case pgoutput::Value::Kind::kUnchangedToast:
-          if (const boost::json::value* old = old_row ? old_row->if_contains(name) : nullptr) {
-            row.emplace(name, *old);
-          } else if (unchanged != nullptr) {
-            unchanged->push_back(name);
-          }
-          break;
-        case pgoutput::Value::Kind::kBinary:
-          return Status::FailedPrecondition("binary pgoutput values are not supported");
-      }
-    }
+    transaction_in_out_ = !delivering_early_;
     return Status::Ok();
   }
 
@@ -561,6 +646,9 @@ class PgSource final : public Source {
     in_transaction_ = false;
     streamed_.Clear();
     replay_.reset();
+    early_.reset();
+    deferred_.clear();
+    end_read_ = false;
   }
 
   Executor executor_;
@@ -576,6 +664,19 @@ class PgSource final : public Source {
   std::unique_ptr<TransactionSpool> replay_;  // a committed streamed transaction, read back
   pgoutput::Commit replay_commit_;
   std::string replay_message_;
+  struct EarlyTransaction {
+    std::uint32_t xid = 0;
+    std::size_t delivered = 0;  // events
+  };
+  std::optional<EarlyTransaction> early_;            // the streamed one delivered early
+  bool early_allowed_ = false;                       // EnableEarlyApply, and our options
+  std::unordered_set<std::uint32_t> early_refused_;  // xids to deliver after their commit only
+  bool delivering_early_ = false;                    // handling an early change
+  std::string early_message_;
+  std::string_view message_;  // the one being handled, if it has to be deferred
+  Lsn message_lsn_ = 0;       // its WAL position, per its header
+  std::string deferred_;      // a message the next read begins with
+  bool end_read_ = false;     // this read ends before the next message
   pgoutput::Begin transaction_;
   std::string transaction_lsn_;  // its commit LSN, formatted once
   bool in_transaction_ = false;

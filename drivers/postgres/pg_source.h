@@ -30,6 +30,11 @@ struct PgSourceOptions {
   // Let the server stream a transaction larger than its logical_decoding_work_mem while it
   // runs; it is spooled (pg_transaction_spool.h) and read out as usual once committed.
   bool streaming = true;
+  // With streaming, and when the pipeline allows it (Source::EnableEarlyApply): deliver a
+  // streamed transaction's changes as they arrive, for the destination to apply in one
+  // transaction held open until this one commits. Only one at a time, only while nothing else
+  // commits: otherwise it is abandoned, and read out of its spool after its commit as usual.
+  bool early_apply = true;
 };
 
 std::unique_ptr<Source> NewPgSource(Executor executor, PgSourceOptions options);

@@ -44,6 +44,7 @@ class TransactionSpool {
   [[nodiscard]] Result<bool> Next(std::string& message);
 
   std::uint64_t size() const { return size_; }  // bytes written, less what aborts dropped
+  std::uint32_t xid() const { return xid_; }
 
  private:
   TransactionSpool(std::uint32_t xid, std::FILE* file);

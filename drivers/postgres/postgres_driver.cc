@@ -52,6 +52,13 @@ const Section& SourceOptions() {
            .doc = "On PostgreSQL 14+, receive a transaction larger than the server's "
                   "logical_decoding_work_mem while it runs (pgoutput protocol 2), spooled to "
                   "a temporary file under $TMPDIR until it commits."},
+          {.name = "early_apply",
+           .type = ValueType::kBool,
+           .default_value = "true",
+           .doc = "With streaming, apply a streamed transaction while it runs, in one "
+                  "destination transaction held open until it commits (needs a SQL "
+                  "destination and no transformation; abandoned, and applied after the "
+                  "commit, when another transaction commits first)."},
           {.name = "binary",
            .type = ValueType::kBool,
            .default_value = "false",
@@ -122,6 +129,7 @@ Result<std::unique_ptr<Source>> MakeSource(const EndpointContext& context) {
   source.initial_snapshot =
       config::ParseBool(options.GetScalar("initial_snapshot")).value_or(false);
   source.streaming = config::ParseBool(options.GetScalar("streaming")).value_or(true);
+  source.early_apply = config::ParseBool(options.GetScalar("early_apply")).value_or(true);
   if (Result<config::Duration> beat =
           config::ParseDuration(options.GetScalar("heartbeat_interval"));
       beat.ok()) {

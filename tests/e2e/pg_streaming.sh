@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Transactions PostgreSQL streams while they run (pgoutput protocol 2, streaming 'on'), through
 # the real binary, with the walsender's logical_decoding_work_mem at its 64kB minimum so that
-# every transaction here of more than 64kB is streamed: a committed one with a savepoint rolled
-# back in it, one rolled back whole, two running at once with small ones between them, and one
-# whose replay is cut by SIGKILL. The destination must equal the source row for row, the
-# server must report streamed transactions, and replicad's spool files must not outlive it.
-# First, `replicad check` must verify the spool directory, and only with streaming on.
+# every transaction here of more than 64kB is streamed: one applied before its commit (early
+# apply), a committed one with a savepoint rolled back in it, one rolled back whole, two
+# running at once with small ones between them (those three abandon early apply and are
+# applied from the spool after their commit), one still running when replicad is killed with
+# SIGKILL (nothing of it may show in the destination before the source commits), and, with
+# early_apply off, one whose replay from the spool is cut by SIGKILL. The destination must
+# equal the source row for row, the server must report streamed transactions, and replicad's
+# spool files must not outlive it. First, `replicad check` must verify the spool directory,
+# and only with streaming on.
 # Usage: pg_streaming.sh REPLICAD_BINARY   (needs the servers of tests/run.sh)
 set -euo pipefail
 replicad=$1
@@ -50,7 +54,8 @@ TMPDIR=$work/missing "$replicad" check --config "$work/unstreamed.yaml" >"$work/
 echo "ok: replicad check verifies the spool directory of a streaming source"
 
 start() {
-  TMPDIR=$work/tmp "$replicad" run --config "$work/config.yaml" >>"$daemon_log" 2>&1 &
+  # 3>&-: the daemon must not hold the open transaction's session (below) open.
+  TMPDIR=$work/tmp "$replicad" run --config "$work/config.yaml" >>"$daemon_log" 2>&1 3>&- &
   daemon_pid=$!
   wait_streaming e2e_stream
 }
@@ -60,6 +65,18 @@ wait_until 30 "replication did not start with streaming on" logged_streaming
 rows() {  # rows FROM TO TAG: an INSERT of rows of ~200 bytes
   echo "INSERT INTO e2e_stream SELECT g, repeat('$3', 200), 0 FROM generate_series($1, $2) g;"
 }
+
+psql "$src" -v ON_ERROR_STOP=1 -q <<SQL
+BEGIN;
+$(rows 50001 56000 e)
+UPDATE e2e_stream SET n = 4 WHERE id % 5 = 0;
+DELETE FROM e2e_stream WHERE id % 13 = 0;
+COMMIT;
+SQL
+wait_equal e2e_stream "a streamed transaction applied before its commit"
+grep -q 'committed a streamed transaction applied before its commit.*events=[1-9]' "$daemon_log" ||
+  fail "the streamed transaction was not applied before its commit"
+echo "ok: a streamed transaction was applied before its commit"
 
 psql "$src" -v ON_ERROR_STOP=1 -q <<SQL
 BEGIN;
@@ -78,6 +95,8 @@ SQL
 wait_equal e2e_stream "a streamed transaction, less its rolled-back savepoint"
 grep -q 'applying a streamed transaction.*spooled_bytes=[1-9]' "$daemon_log" ||
   fail "replicad did not log the streamed transaction it applied"
+grep -q 'abandoned applying a streamed transaction before its commit.*savepoint rolled back' \
+  "$daemon_log" || fail "early apply was not abandoned at the rolled-back savepoint"
 
 psql "$src" -v ON_ERROR_STOP=1 -q <<SQL
 BEGIN;
@@ -86,6 +105,8 @@ ROLLBACK;
 INSERT INTO e2e_stream VALUES (15000, 'after the rollback', 0);
 SQL
 wait_equal e2e_stream "a streamed transaction rolled back, then a small one"
+grep -q 'abandoned applying a streamed transaction before its commit.*rolled back' "$daemon_log" ||
+  fail "early apply was not abandoned at the rollback"
 
 # Two at once: their blocks interleave in the stream, small transactions commit between them.
 psql "$src" -v ON_ERROR_STOP=1 -q -c "BEGIN" -c "$(rows 20001 23000 x)" -c "SELECT pg_sleep(1)" \
@@ -100,13 +121,47 @@ done
 wait "$first" || fail "the first concurrent transaction failed"
 wait "$second" || fail "the second concurrent transaction failed"
 wait_equal e2e_stream "two streamed transactions at once, small ones between them"
+grep -q 'abandoned applying a streamed transaction before its commit.*another transaction committed first' \
+  "$daemon_log" || fail "early apply was not abandoned when another transaction committed"
 
 streamed=$(psql "$src" -Atc "SELECT stream_txns FROM pg_stat_replication_slots WHERE slot_name = 'e2e_stream'")
 ((streamed >= 3)) || fail "the server streamed $streamed transactions: streaming did not happen"
 echo "ok: the server streamed $streamed transactions"
 
-# SIGKILL while a committed streamed transaction is read back: after a restart the server
-# streams it again, and nothing is lost or doubled.
+# SIGKILL while a transaction still runs and is being applied early: the destination holds
+# none of it until the source commits, and after a restart the server streams it again.
+mkfifo "$work/session"
+psql "$src" -v ON_ERROR_STOP=1 -q <"$work/session" &
+session=$!
+exec 3>"$work/session"
+trap 'exec 3>&-; _pg_e2e_end' EXIT  # the session ends (rolled back) if this script fails
+echo "BEGIN; $(rows 60001 90000 w)" >&3
+held() {  # a destination session has written in a transaction still open
+  (($(psql "$dst" -Atc "SELECT count(*) FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()") > 0))
+}
+wait_until 60 "the running transaction was never applied early" held
+early=$(psql "$dst" -Atc "SELECT count(*) FROM e2e_stream WHERE id > 60000")
+((early == 0)) || fail "$early rows of a transaction still running show in the destination"
+kill -9 "$daemon_pid"
+wait "$daemon_pid" 2>/dev/null || true
+daemon_pid=
+released() { [[ $(psql "$src" -Atc "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'e2e_stream' AND active_pid IS NULL") == 1 ]]; }
+wait_until 60 "the killed process's walsender kept the slot" released
+start
+echo "UPDATE e2e_stream SET n = 5 WHERE id BETWEEN 60001 AND 61000; COMMIT;" >&3
+exec 3>&-
+wait "$session" || fail "the running transaction failed"
+wait_equal e2e_stream "a transaction applied early, cut by SIGKILL before its commit, after a restart" 180
+echo "ok: nothing of a running transaction showed before its commit, and a SIGKILL lost nothing"
+
+# SIGKILL while a committed streamed transaction is read back from the spool (early apply off):
+# after a restart the server streams it again, and nothing is lost or doubled.
+kill -TERM "$daemon_pid"
+wait "$daemon_pid" || fail "replicad did not exit 0"
+daemon_pid=
+sed -i 's/publication: e2e_stream}/publication: e2e_stream, early_apply: false}/' "$work/config.yaml"
+wait_until 60 "the stopped process's walsender kept the slot" released
+start
 psql "$src" -v ON_ERROR_STOP=1 -q -c "BEGIN" -c "$(rows 100001 300000 z)" -c "COMMIT"
 arriving() { (($(psql "$dst" -Atc "SELECT count(*) FROM e2e_stream WHERE id > 100000") > 0)); }
 wait_until 120 "the large transaction never began to arrive" arriving
@@ -118,7 +173,6 @@ left=$(ls -A "$work/tmp")
 [[ -z $left ]] || fail "spool files outlived the process: $left"
 # The killed process's walsender may hold the slot a moment longer: wait_streaming must see
 # the new one.
-released() { [[ $(psql "$src" -Atc "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'e2e_stream' AND active_pid IS NULL") == 1 ]]; }
 wait_until 60 "the killed process's walsender kept the slot" released
 start
 wait_equal e2e_stream "a streamed transaction cut by SIGKILL while read back, after a restart" 180

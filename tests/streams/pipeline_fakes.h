@@ -10,6 +10,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <deque>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "streams/pipeline.h"
@@ -29,9 +30,14 @@ inline Event Row(int id) {
 class ScriptedSource final : public drivers::Source {
  public:
   // Stops the pipeline once the last position of the script is acknowledged.
-  // Like a real source, Open replays everything after the position it resumes from.
-  ScriptedSource(Journal& journal, std::deque<drivers::ReadResult> script, Pipeline** pipeline)
-      : journal_(journal), original_(std::move(script)), pipeline_(pipeline) {
+  // Like a real source, Open replays everything after the position it resumes from; after
+  // RefuseEarlyApply, from `after_refusal` (the same transactions, none delivered early).
+  ScriptedSource(Journal& journal, std::deque<drivers::ReadResult> script, Pipeline** pipeline,
+                 std::deque<drivers::ReadResult> after_refusal = {})
+      : journal_(journal),
+        original_(std::move(script)),
+        after_refusal_(std::move(after_refusal)),
+        pipeline_(pipeline) {
     for (const drivers::ReadResult& result : original_) {
       if (result.checkpoint) {
         last_ = *result.checkpoint;
@@ -71,10 +77,16 @@ class ScriptedSource final : public drivers::Source {
     co_return Status::Ok();
   }
   Task<void> Close() override { co_return; }
+  void EnableEarlyApply() override { journal_.push_back("enable early"); }
+  void RefuseEarlyApply(std::uint64_t transaction) override {
+    journal_.push_back("refuse " + std::to_string(transaction));
+    original_ = after_refusal_;
+  }
 
  private:
   Journal& journal_;
   std::deque<drivers::ReadResult> original_;
+  std::deque<drivers::ReadResult> after_refusal_;
   std::deque<drivers::ReadResult> script_;
   Pipeline** pipeline_;
   Position last_;
@@ -101,6 +113,60 @@ class FlakySink final : public drivers::Sink {
  private:
   Journal& journal_;
   int failures_;
+};
+
+// A sink that can hold a transaction open; its writes journal as "early ..." and fail as
+// `failures` says (by early write, or at the commit), as bad data.
+class EarlySink final : public drivers::Sink {
+ public:
+  struct Failures {
+    int early_write = 0;  // the nth early write fails (1-based; 0: none)
+    bool commit = false;  // the first early commit fails
+  };
+  EarlySink(Journal& journal, Failures failures) : journal_(journal), failures_(failures) {}
+  Task<Status> Open() override { co_return Status::Ok(); }
+  Task<drivers::WriteResult> Write(std::span<const Event> events) override {
+    journal_.push_back((holding_ ? "WRITE WHILE HOLDING " : "write ") + Ids(events));
+    co_return drivers::WriteResult{events.size(), Status::Ok()};
+  }
+  Task<void> Close() override { co_return; }
+  bool CanApplyEarly() const override { return true; }
+  Task<Status> WriteEarly(std::span<const Event> events) override {
+    if (++early_writes_ == failures_.early_write) {
+      journal_.push_back("early write failed");
+      holding_ = false;
+      co_return Status::DataError("bad row");
+    }
+    holding_ = true;
+    journal_.push_back("early write " + Ids(events));
+    co_return Status::Ok();
+  }
+  Task<Status> CommitEarly() override {
+    holding_ = false;
+    if (std::exchange(failures_.commit, false)) {
+      journal_.push_back("early commit failed");
+      co_return Status::DataError("deferred constraint");
+    }
+    journal_.push_back("early commit");
+    co_return Status::Ok();
+  }
+  Task<void> AbandonEarly() override {
+    journal_.push_back(std::exchange(holding_, false) ? "early abandon" : "early abandon (none)");
+    co_return;
+  }
+
+ private:
+  static std::string Ids(std::span<const Event> events) {
+    std::string ids;
+    for (const Event& event : events) {
+      ids += (ids.empty() ? "" : ",") + event.event_id;
+    }
+    return ids;
+  }
+  Journal& journal_;
+  Failures failures_;
+  int early_writes_ = 0;
+  bool holding_ = false;
 };
 
 class JournalingStore final : public positions::PositionStore {
@@ -140,11 +206,13 @@ inline PipelineOptions TestOptions() {
 // stream fails); returns how Run ended.
 inline Status RunPipeline(Journal& journal, std::deque<drivers::ReadResult> script,
                           std::unique_ptr<drivers::Sink> sink, positions::PositionStore& store,
-                          PipelineOptions options = TestOptions()) {
+                          PipelineOptions options = TestOptions(),
+                          std::deque<drivers::ReadResult> after_refusal = {}) {
   boost::asio::io_context io;
   Pipeline* pipeline = nullptr;
   Pipeline owned(boost::asio::make_strand(io),
-                 std::make_unique<ScriptedSource>(journal, std::move(script), &pipeline),
+                 std::make_unique<ScriptedSource>(journal, std::move(script), &pipeline,
+                                                  std::move(after_refusal)),
                  std::move(sink), store, std::move(options));
   pipeline = &owned;
   Status result = Status::Internal("did not finish");
