@@ -17,12 +17,14 @@
 # Usage: bench/pg_vs_native.sh [--binary PATH] [--rounds N] [--rows N] [--txns N]
 #                              [--clients N] [--seed-rows N] [--batch-size N] [--timeout S]
 #                              [--budget S] [--keep DIR] [--streaming on|off]
-#                              [--native-streaming on|off]
+#                              [--native-streaming on|off] [--early-apply on|off]
 # --batch-size is replicad's batch_size (default 1000, its own default). --streaming is
 # replicad's change_stream_options.streaming (default on, its own default); --native-streaming
 # is the subscription's streaming option (default off, CREATE SUBSCRIPTION's own default on
 # PostgreSQL 15). With streaming, a transaction larger than logical_decoding_work_mem (64MB)
 # is sent while it runs instead of spilled to the source's disk and sent after COMMIT.
+# --early-apply off sets replicad's change_stream_options.early_apply to false (on, the
+# default, leaves the key out, so that binaries from before it run too).
 # Runs as root (the servers run as the postgres user through runuser). Everything it starts
 # is stopped on exit, by PID.
 set -euo pipefail
@@ -39,6 +41,7 @@ seed_rows=10000
 batch_size=1000
 streaming=on
 native_streaming=off
+early_apply=on
 timeout_s=300 # per wait loop
 budget_s=540  # no new round starts when the last one would not fit in this
 keep=
@@ -58,12 +61,13 @@ while (($#)); do
     --keep) keep=$2; shift 2 ;;
     --streaming) streaming=$2; shift 2 ;;
     --native-streaming) native_streaming=$2; shift 2 ;;
+    --early-apply) early_apply=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
-[[ $streaming =~ ^(on|off)$ && $native_streaming =~ ^(on|off)$ ]] ||
-  { echo "--streaming and --native-streaming take on or off" >&2; exit 2; }
+[[ $streaming =~ ^(on|off)$ && $native_streaming =~ ^(on|off)$ && $early_apply =~ ^(on|off)$ ]] ||
+  { echo "--streaming, --native-streaming and --early-apply take on or off" >&2; exit 2; }
 ((txns % clients == 0)) || { echo "--txns must be a multiple of --clients" >&2; exit 2; }
 [[ $(id -u) == 0 ]] || { echo "run as root (servers start through runuser)" >&2; exit 2; }
 [[ -x $binary ]] || { echo "no replicad binary at $binary" >&2; exit 2; }
@@ -178,7 +182,7 @@ streams:
       connection_string: "$src"
       collection_table: public.bench
       change_stream_options:
-        {slot_name: replicad_bench, publication: replicad_bench, streaming: $([[ $streaming == on ]] && echo true || echo false)}
+        {slot_name: replicad_bench, publication: replicad_bench, streaming: $([[ $streaming == on ]] && echo true || echo false)$([[ $early_apply == off ]] && echo ", early_apply: false")}
     destination: {type: postgres, connection_string: "$dst"}
 YAML
   "$work/replicad" run --config "$run_dir/replicad.yaml" >>"$run_dir/replicad.log" 2>&1 &
@@ -243,15 +247,23 @@ verify() { # verify SYSTEM SCENARIO ROUND: destination digest equals source's
   fi
 }
 
-# " stream_tail=S apply=S" when replicad received the transaction streamed: from the commit
-# until replicad had all of it (the walsender's tail), and from then until caught up.
+# When replicad received the transaction streamed: " stream_tail=S apply=S" if it applied it
+# after the commit (from the commit until replicad had all of it, the walsender's tail, and
+# from then until caught up), or " applied_early committed=S" (from the source's commit until
+# replicad's destination commit) if it applied it while it ran.
 streamed_phases() {
-  local applying
-  applying=$(grep -m1 'applying a streamed transaction' "$run_dir/replicad.log" 2>/dev/null |
-    cut -d' ' -f1)
-  [[ -n $applying ]] || return 0
-  applying=$(date -d "$applying" +%s.%N)
-  echo " stream_tail=$(elapsed "$1" "$applying") apply=$(elapsed "$applying" "$2")"
+  local at
+  at=$(grep -m1 'applying a streamed transaction.*spooled_bytes' "$run_dir/replicad.log" \
+    2>/dev/null | cut -d' ' -f1)
+  if [[ -n $at ]]; then
+    at=$(date -d "$at" +%s.%N)
+    echo " stream_tail=$(elapsed "$1" "$at") apply=$(elapsed "$at" "$2")"
+    return 0
+  fi
+  at=$(grep -m1 'committed a streamed transaction applied before its commit' \
+    "$run_dir/replicad.log" 2>/dev/null | cut -d' ' -f1)
+  [[ -n $at ]] || return 0
+  echo " applied_early committed=$(elapsed "$1" "$(date -d "$at" +%s.%N)")"
 }
 
 # Scenario A: one transaction of ROWS rows.
@@ -355,7 +367,7 @@ done
 
 # --- summary ------------------------------------------------------------------------------------
 awk -v rounds="$done_rounds" -v rows="$rows" -v txns="$txns" -v clients="$clients" \
-  -v batch_size="$batch_size" -v streaming="$streaming" -v native_streaming="$native_streaming" '
+  -v batch_size="$batch_size" -v streaming="$streaming" -v native_streaming="$native_streaming" -v early_apply="$early_apply" '
 function median(list,    n, a, i, j, t) {
   n = split(list, a, " ")
   for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
@@ -393,9 +405,11 @@ END {
   printf " med = median of the rounds\x27 ratios;\nrd RSS = replicad peak RSS (VmHWM), rd CPU s = its user+system CPU seconds over the measurement;\n"
   printf "* = a compiler or linker was running when the measurement started (see anomalies)\n"
   printf "replicad batch_size: %d%s\n", batch_size, batch_size == 1000 ? " (its default)" : ""
-  printf "streaming of large transactions: replicad %s, native %s\n", streaming, native_streaming
+  printf "streaming of large transactions: replicad %s (early apply %s), native %s\n", streaming,
+         early_apply, native_streaming
   printf "source-side load while each system replicated (not a ratio); for a streamed A, replicad\x27s\n"
-  printf "commit -> caught up split in two: stream_tail (until it had the whole transaction) + apply:\n"
+  printf "commit -> caught up split in two: stream_tail (until it had the whole transaction) + apply,\n"
+  printf "or applied_early (while it ran) and committed (its destination commit, from the source\x27s):\n"
   for (r = 1; r <= rounds; r++)
     for (k = 1; k <= 2; k++) {
       sys = k == 1 ? "native" : "replicad"
