@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "tests/support/change_events.h"
+#include "tests/support/held_transaction_checks.h"
 
 namespace replicad::drivers::mysql {
 namespace {
@@ -66,6 +67,13 @@ struct Fixture {
         "PRIMARY KEY, name VARCHAR(10), qty INT UNSIGNED, at DATE) ENGINE=InnoDB");
   }
 };
+
+TEST_CASE_METHOD(Fixture,
+                 "a held transaction shows nothing before its commit, leaves nothing after") {
+  auto writer = NewMysqlWriter(Connect(), {});
+  testing::CheckHeldTransaction(
+      *writer, [&] { return std::stol(Rows(*admin, "SELECT count(*) FROM writer_test")); });
+}
 
 TEST_CASE_METHOD(Fixture, "inserts, updates and deletes land by key; replay changes nothing") {
   auto writer = NewMysqlWriter(Connect(), {});

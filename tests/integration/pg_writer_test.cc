@@ -12,6 +12,7 @@
 #include "drivers/postgres/pg_values.h"
 #include "tests/support/captured_stderr.h"
 #include "tests/support/change_events.h"
+#include "tests/support/held_transaction_checks.h"
 
 namespace replicad::drivers::postgres {
 namespace {
@@ -183,6 +184,16 @@ TEST_CASE_METHOD(Fixture, "a COMMIT that fails leaves no staging table believed 
   CHECK(Rows(*admin, "(SELECT count(*) AS n, sum(u) AS total, 1 AS id FROM deferred_test) ") ==
         R"({"n":40,"total":820,"id":1})");
   Sql(*admin, "DROP TABLE deferred_test");
+}
+
+TEST_CASE_METHOD(Fixture,
+                 "a held transaction shows nothing before its commit, leaves nothing after") {
+  PgWriter writer(Connect(), {});
+  testing::CheckHeldTransaction(writer, [&] {
+    Result<PgResult> rows = admin->Execute("SELECT count(*) FROM writer_test");
+    REQUIRE(rows.ok());
+    return std::stol(PQgetvalue(rows->get(), 0, 0));
+  });
 }
 
 TEST_CASE_METHOD(Fixture, "a bad row inside a COPY run is still found by index") {
