@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include "drivers/postgres/pg_values.h"
+#include "streams/core/log.h"
 
 namespace replicad::drivers::postgres {
 namespace {
@@ -131,6 +132,38 @@ Result<std::unique_ptr<PgSnapshot>> BeginSnapshot(std::unique_ptr<PgConnection> 
   ASSIGN_OR_RETURN(std::vector<Table> tables, PublishedTables(*connection, options.publication));
   return std::unique_ptr<PgSnapshot>(
       new CursorSnapshot(std::move(connection), std::move(options), std::move(tables)));
+}
+
+Result<InitialSnapshot> StartInitialSnapshot(PgConnection& control, PgConnection& replication,
+                                             const ConnectOptions& connect, SnapshotOptions options,
+                                             const std::string& slot) {
+  ASSIGN_OR_RETURN(
+      PgResult found,
+      control.Execute("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1", {slot.c_str()}));
+  if (PQntuples(found.get()) > 0) {
+    log::Warn("dropping the slot of an unfinished initial snapshot to take a new one",
+              {{"stream", options.stream_id}, {"slot", slot}});
+    RETURN_IF_ERROR(
+        control.Execute("SELECT pg_drop_replication_slot($1)", {slot.c_str()}).status());
+  }
+  const std::string command =
+      "CREATE_REPLICATION_SLOT " + QuoteIdentifier(slot) + " LOGICAL pgoutput EXPORT_SNAPSHOT";
+  PgResult created(PQexec(replication.raw(), command.c_str()));
+  if (PQresultStatus(created.get()) != PGRES_TUPLES_OK || PQntuples(created.get()) != 1) {
+    return ClassifyError(replication.raw(), created.get(), "creating the replication slot");
+  }
+  const std::optional<pgoutput::Lsn> point = pgoutput::ParseLsn(PQgetvalue(created.get(), 0, 1));
+  if (!point) {
+    return Status::Internal("CREATE_REPLICATION_SLOT returned no consistent point");
+  }
+  options.snapshot_name = PQgetvalue(created.get(), 0, 2);
+  const std::string stream_id = options.stream_id;
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> reader, PgConnection::Connect(connect));
+  ASSIGN_OR_RETURN(std::unique_ptr<PgSnapshot> snapshot,
+                   BeginSnapshot(std::move(reader), std::move(options)));
+  log::Info("initial snapshot started",
+            {{"stream", stream_id}, {"slot", slot}, {"lsn", pgoutput::FormatLsn(*point)}});
+  return InitialSnapshot{std::move(snapshot), *point};
 }
 
 }  // namespace replicad::drivers::postgres

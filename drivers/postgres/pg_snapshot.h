@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "drivers/postgres/pg_connection.h"
+#include "drivers/postgres/pgoutput.h"
 #include "streams/core/event.h"
 
 namespace replicad::drivers::postgres {
@@ -33,5 +34,18 @@ struct SnapshotOptions {
 // Starts a repeatable-read transaction on `connection` at the exported snapshot.
 Result<std::unique_ptr<PgSnapshot>> BeginSnapshot(std::unique_ptr<PgConnection> connection,
                                                   SnapshotOptions options);
+
+struct InitialSnapshot {
+  std::unique_ptr<PgSnapshot> reader;
+  pgoutput::Lsn consistent_point = 0;  // where streaming starts once the reader is done
+};
+
+// Creates `slot` on the `replication` connection, exporting the snapshot it starts from (a
+// slot of that name, left by an initial snapshot that did not finish since no checkpoint was
+// stored, is dropped first through `control`), then begins reading that snapshot on a new
+// connection made with `connect`. `options.snapshot_name` is filled in here.
+Result<InitialSnapshot> StartInitialSnapshot(PgConnection& control, PgConnection& replication,
+                                             const ConnectOptions& connect, SnapshotOptions options,
+                                             const std::string& slot);
 
 }  // namespace replicad::drivers::postgres

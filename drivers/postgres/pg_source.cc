@@ -248,38 +248,16 @@ class PgSource final : public Source {
     co_return ReadResult{{}, Encode(snapshot_point_)};
   }
 
-  // A new slot, exporting the snapshot it starts from; an existing one (from a snapshot that
-  // did not finish: no checkpoint was stored) is dropped first. Blocking.
-  Result<Lsn> BeginInitialSnapshot() {
-    const char* slot = options_.setup.slot.c_str();
-    ASSIGN_OR_RETURN(PgResult found, control_->Execute("SELECT 1 FROM pg_replication_slots WHERE "
-                                                       "slot_name = $1",
-                                                       {slot}));
-    if (PQntuples(found.get()) > 0) {
-      log::Warn("dropping the slot of an unfinished initial snapshot to take a new one",
-                {{"stream", options_.stream_id}, {"slot", options_.setup.slot}});
-      RETURN_IF_ERROR(control_->Execute("SELECT pg_drop_replication_slot($1)", {slot}).status());
-    }
-    const std::string command = "CREATE_REPLICATION_SLOT " + QuoteIdentifier(options_.setup.slot) +
-                                " LOGICAL pgoutput EXPORT_SNAPSHOT";
-    PgResult created(PQexec(replication_->raw(), command.c_str()));
-    if (PQresultStatus(created.get()) != PGRES_TUPLES_OK || PQntuples(created.get()) != 1) {
-      return ClassifyError(replication_->raw(), created.get(), "creating the replication slot");
-    }
-    const std::optional<Lsn> point = pgoutput::ParseLsn(PQgetvalue(created.get(), 0, 1));
-    if (!point) {
-      return Status::Internal("CREATE_REPLICATION_SLOT returned no consistent point");
-    }
-    snapshot_point_ = *point;
-    ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> reader, PgConnection::Connect(options_.connect));
-    ASSIGN_OR_RETURN(snapshot_, BeginSnapshot(std::move(reader),
-                                              {.stream_id = options_.stream_id,
-                                               .snapshot_name = PQgetvalue(created.get(), 0, 2),
-                                               .publication = options_.setup.publication,
-                                               .database = PQdb(control_->raw())}));
-    log::Info("initial snapshot started", {{"stream", options_.stream_id},
-                                           {"slot", options_.setup.slot},
-                                           {"lsn", pgoutput::FormatLsn(snapshot_point_)}});
+  Result<Lsn> BeginInitialSnapshot() {  // blocking
+    ASSIGN_OR_RETURN(InitialSnapshot started,
+                     StartInitialSnapshot(*control_, *replication_, options_.connect,
+                                          {.stream_id = options_.stream_id,
+                                           .snapshot_name = "",
+                                           .publication = options_.setup.publication,
+                                           .database = PQdb(control_->raw())},
+                                          options_.setup.slot));
+    snapshot_ = std::move(started.reader);
+    snapshot_point_ = started.consistent_point;
     return snapshot_point_;
   }
 
