@@ -260,7 +260,7 @@ streamed_phases() {
     echo " stream_tail=$(elapsed "$1" "$at") apply=$(elapsed "$at" "$2")"
     return 0
   fi
-  at=$(grep -m1 'committed a streamed transaction applied before its commit' \
+  at=$(grep -m1 'committed a transaction applied before its commit' \
     "$run_dir/replicad.log" 2>/dev/null | cut -d' ' -f1)
   [[ -n $at ]] || return 0
   echo " applied_early committed=$(elapsed "$1" "$(date -d "$at" +%s.%N)")"

@@ -1,5 +1,7 @@
 #include "drivers/writer_sink.h"
 
+#include <utility>
+
 namespace replicad::drivers {
 namespace {
 
@@ -14,6 +16,7 @@ class WriterSink final : public Sink {
         return writer.status();
       }
       writer_ = std::move(*writer);
+      holding_ = false;  // what the old one held went with it
       return Status::Ok();
     });
   }
@@ -40,11 +43,16 @@ class WriterSink final : public Sink {
 
   Task<Status> WriteEarly(std::span<const Event> events) override {
     if (writer_ == nullptr) {
+      if (holding_) {  // a new connection would commit only the rest of it
+        holding_ = false;
+        co_return Status::Unavailable("the connection holding the transaction was lost");
+      }
       if (Status opened = co_await Open(); !opened.ok()) {
         co_return opened;
       }
     }
     Status status = co_await RunBlocking([&] { return writer_->WriteHeld(events); });
+    holding_ = status.ok();
     if (status.code() == StatusCode::kUnavailable) {
       writer_.reset();
     }
@@ -57,19 +65,22 @@ class WriterSink final : public Sink {
 
  private:
   Task<Status> EndEarly(bool commit) {
+    const bool held = std::exchange(holding_, false);
     if (writer_ == nullptr) {  // lost with its connection, and rolled back with it
-      co_return commit ? Status::Unavailable("the connection holding the transaction was lost")
-                       : Status::Ok();
+      co_return commit&& held
+          ? Status::Unavailable("the connection holding the transaction was lost")
+          : Status::Ok();
     }
     Status status = co_await RunBlocking([&] { return writer_->EndHeld(commit); });
-    if (status.code() == StatusCode::kUnavailable) {
-      writer_.reset();
+    if (!status.ok()) {
+      writer_.reset();  // whatever state the session was left in, it goes with it
     }
     co_return status;
   }
 
   WriterFactory open_;
   std::unique_ptr<BatchWriter> writer_;
+  bool holding_ = false;  // early writes made, not ended
 };
 
 }  // namespace

@@ -88,12 +88,16 @@ Task<void> Pipeline::Sleep(std::chrono::milliseconds duration) {
   sleep_timer_.reset();
 }
 
-Task<Status> Pipeline::OpenAll() {
+Task<void> Pipeline::DropEarly() {
   if (early_transaction_) {  // the source delivers it again from its start
     early_transaction_.reset();
     early_events_ = {};
     co_await sink_->AbandonEarly();
   }
+}
+
+Task<Status> Pipeline::OpenAll() {
+  co_await DropEarly();
   Result<std::optional<positions::Checkpoint>> stored =
       co_await RunBlocking([&] { return store_.Load(options_.stream_id); });
   if (!stored.ok()) {
@@ -292,12 +296,18 @@ Task<Status> Pipeline::EndEarly(drivers::EarlyEnd end) {
   if (Status committed = co_await sink_->CommitEarly(); !committed.ok()) {
     co_return EarlyFailed(transaction, committed);
   }
+  std::uint64_t total = 0;
   for (std::uint64_t count : events) {
-    events_written_ += count;
+    total += count;
   }
+  events_written_ += total;
   if (metrics_) {
     metrics_->WrittenEarly(events);
   }
+  log::Info("committed a transaction applied before its commit",
+            {{"stream", options_.stream_id},
+             {"transaction", static_cast<std::int64_t>(transaction)},
+             {"events", static_cast<std::int64_t>(total)}});
   co_return Status::Ok();
 }
 
@@ -421,6 +431,7 @@ Task<Status> Pipeline::Run() {
     if (status.ok() || status.code() != StatusCode::kUnavailable) {
       break;
     }
+    co_await DropEarly();  // its row locks are not held through a backoff
     if (std::exchange(reopen_now_, false)) {
       co_await source_->Close();
       continue;

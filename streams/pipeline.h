@@ -84,6 +84,8 @@ class Pipeline {
   struct Queue;
 
   Task<Status> OpenAll();
+  // Rolls back the transaction written early, if one is open.
+  Task<void> DropEarly();
   Task<Status> WriteAll(std::vector<Event>& events);
   Task<Status> WriteEarly(std::uint64_t transaction, const std::vector<Event>& events);
   Task<Status> EndEarly(drivers::EarlyEnd end);

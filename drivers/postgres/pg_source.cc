@@ -47,6 +47,7 @@ constexpr auto kStatusInterval = std::chrono::seconds(10);
 // kGatherBelow per wake-up).
 constexpr auto kGatherDelay = std::chrono::milliseconds(5);
 constexpr std::size_t kGatherBelow = 64;
+constexpr std::size_t kMaxRefusedEarly = 1024;
 constexpr std::size_t kArenaBlock = 64 * 1024;                      // first block of a read's arena
 constexpr std::int64_t kPgEpochOffsetMicros = 946'684'800'000'000;  // 2000-01-01 in Unix time
 
@@ -220,6 +221,11 @@ class PgSource final : public Source {
   void EnableEarlyApply() override { early_allowed_ = options_.streaming && options_.early_apply; }
 
   void RefuseEarlyApply(std::uint64_t transaction) override {
+    // Never forgotten on their own (an end read on the connection about to close must not undo
+    // a refusal); failures are rare, so the bound is only against a pathological stream.
+    if (early_refused_.size() >= kMaxRefusedEarly) {
+      early_refused_.clear();
+    }
     early_refused_.insert(static_cast<std::uint32_t>(transaction));
   }
 
@@ -338,7 +344,6 @@ class PgSource final : public Source {
     if (message[0] != 'w' || message.size() < 25) {
       return Status::Corruption("unexpected replication message type");
     }
-    message_lsn_ = ReadBigEndian(message, 1);
     received_ = std::max(received_, ReadBigEndian(message, 9));
     const std::string_view payload = message.substr(25);
     if (TransactionSpool* block = streamed_.block()) {
@@ -369,6 +374,9 @@ class PgSource final : public Source {
     }
     out.early_end = end;
     early_.reset();
+    if (end == EarlyEnd::kAbandon) {
+      early_relations_.clear();  // read again from the spool, if it commits
+    }
     return true;
   }
 
@@ -382,11 +390,10 @@ class PgSource final : public Source {
     return status;
   }
 
-  // A transaction whose first change is past the checkpoint we resumed from commits after it:
-  // it was never written, so nothing of it can be older than what the destination holds.
+  // One checkpointed already (it committed before where we resumed) is found out at its
+  // commit and abandoned there: nothing of it is committed early.
   bool MayDeliverEarly(std::uint32_t xid) const {
-    return early_allowed_ && !early_ && message_lsn_ >= skip_until_ &&
-           !early_refused_.contains(xid);
+    return early_allowed_ && !early_ && !early_refused_.contains(xid);
   }
 
   Status On(pgoutput::StreamStart& start, ReadResult& out) {
@@ -417,21 +424,19 @@ class PgSource final : public Source {
                  {"xid", static_cast<std::int64_t>(abort.xid)},
                  {"reason", abort.subxid == abort.xid ? "rolled back" : "savepoint rolled back"}});
     }
-    if (abort.subxid == abort.xid) {
-      early_refused_.erase(abort.xid);
-    }
     return streamed_.Abort(abort.xid, abort.subxid);
   }
 
   // The spooled changes go out as one ordinary transaction, a read's worth at a time.
   Status On(pgoutput::StreamCommit& streamed, ReadResult& out) {
-    if (early_ && early_->xid == streamed.xid) {
+    if (early_ && early_->xid == streamed.xid && streamed.commit.commit_lsn >= skip_until_) {
       return CommitEarly(streamed, out);
     }
-    if (!MakeRoomForOrdinaryRows(out)) {
+    if (!MakeRoomForOrdinaryRows(out, early_ && early_->xid == streamed.xid
+                                          ? "committed before the checkpoint"
+                                          : "another transaction committed first")) {
       return Defer();
     }
-    early_refused_.erase(streamed.xid);
     ASSIGN_OR_RETURN(replay_, streamed_.Commit(streamed.xid));
     const pgoutput::Commit& commit = streamed.commit;
     log::Info("applying a streamed transaction",
@@ -443,19 +448,18 @@ class PgSource final : public Source {
     return On(begin, out);
   }
 
+  // The commit and its checkpoint make a read of their own: what follows is written after
+  // the checkpoint is stored, so a failure there never sends this transaction again.
   Status CommitEarly(const pgoutput::StreamCommit& streamed, ReadResult& out) {
-    const std::size_t delivered = early_->delivered;
     if (!EndEarly(EarlyEnd::kCommit, out)) {
       return Defer();
     }
-    if (streamed.commit.commit_lsn < skip_until_) {  // MayDeliverEarly rules this out
-      return Status::Internal("a transaction delivered early committed before the checkpoint");
+    end_read_ = true;
+    for (auto& [id, relation] : early_relations_) {
+      relations_[id] = std::move(relation);
     }
+    early_relations_.clear();
     RETURN_IF_ERROR(streamed_.Commit(streamed.xid).status());  // its spool is not needed
-    log::Info("committed a streamed transaction applied before its commit",
-              {{"stream", options_.stream_id},
-               {"xid", static_cast<std::int64_t>(streamed.xid)},
-               {"events", static_cast<std::int64_t>(delivered)}});
     offered_ = std::max(offered_, streamed.commit.end_lsn);
     out.checkpoint = Encode(streamed.commit.end_lsn);
     last_heartbeat_ = Clock::now();
@@ -464,7 +468,8 @@ class PgSource final : public Source {
 
   // An ordinary transaction's rows cannot go where a transaction is held open for an early
   // one: that one is abandoned (false: not in this read, so the caller defers).
-  bool MakeRoomForOrdinaryRows(ReadResult& out) {
+  bool MakeRoomForOrdinaryRows(ReadResult& out,
+                               std::string_view reason = "another transaction committed first") {
     if (!early_ || delivering_early_) {
       return true;
     }
@@ -475,7 +480,7 @@ class PgSource final : public Source {
     log::Info("abandoned applying a streamed transaction before its commit",
               {{"stream", options_.stream_id},
                {"xid", static_cast<std::int64_t>(xid)},
-               {"reason", "another transaction committed first"}});
+               {"reason", reason}});
     return true;
   }
 
@@ -521,7 +526,8 @@ class PgSource final : public Source {
   }
 
   Status On(pgoutput::Relation& relation, ReadResult&) {
-    relations_[relation.id] = std::move(relation);
+    // An early transaction's relations take effect at its commit, as they would unstreamed.
+    (delivering_early_ ? early_relations_ : relations_)[relation.id] = std::move(relation);
     return Status::Ok();
   }
 
@@ -572,16 +578,21 @@ class PgSource final : public Source {
     if (delivering_early_ != out.early_transaction.has_value() && !out.events.empty()) {
       return Status::Internal("early and ordinary changes in one read");
     }
-    const auto relation = relations_.find(relation_id);
-    if (relation == relations_.end()) {
+    const pgoutput::Relation* relation = nullptr;
+    if (auto early = early_relations_.find(relation_id);
+        delivering_early_ && early != early_relations_.end()) {
+      relation = &early->second;
+    } else if (auto known = relations_.find(relation_id); known != relations_.end()) {
+      relation = &known->second;
+    }
+    if (relation == nullptr) {
       return Status::Corruption("row for relation " + std::to_string(relation_id) +
                                 " before its RELATION message");
     }
     Event event(arena_);
     event.stream_id = options_.stream_id;
     event.operation = operation;
-    event.source = {"postgres", options_.connect.database, relation->second.schema,
-                    relation->second.name};
+    event.source = {"postgres", options_.connect.database, relation->schema, relation->name};
     if (delivering_early_) {  // no commit yet: no commit LSN or time
       event.event_id =
           "early:" + std::to_string(early_->xid) + ":" + std::to_string(early_->delivered++);
@@ -593,7 +604,7 @@ class PgSource final : public Source {
       event.timestamp = FromPgTime(transaction_.commit_time);
       event.metadata = {{"txid", transaction_.xid}, {"commit_lsn", transaction_lsn_}};
     }
-    RETURN_IF_ERROR(FillRowImages(relation->second, old_kind, old_tuple, new_tuple, event));
+    RETURN_IF_ERROR(FillRowImages(*relation, old_kind, old_tuple, new_tuple, event));
     out.events.push_back(std::move(event));
     transaction_in_out_ = !delivering_early_;
     return Status::Ok();
@@ -625,6 +636,7 @@ class PgSource final : public Source {
     streamed_.Clear();
     replay_.reset();
     early_.reset();
+    early_relations_.clear();
     deferred_.clear();
     end_read_ = false;
   }
@@ -649,10 +661,10 @@ class PgSource final : public Source {
   std::optional<EarlyTransaction> early_;            // the streamed one delivered early
   bool early_allowed_ = false;                       // EnableEarlyApply, and our options
   std::unordered_set<std::uint32_t> early_refused_;  // xids to deliver after their commit only
-  bool delivering_early_ = false;                    // handling an early change
+  std::unordered_map<pgoutput::Oid, pgoutput::Relation> early_relations_;  // its RELATIONs
+  bool delivering_early_ = false;  // handling an early change
   std::string early_message_;
   std::string_view message_;  // the one being handled, if it has to be deferred
-  Lsn message_lsn_ = 0;       // its WAL position, per its header
   std::string deferred_;      // a message the next read begins with
   bool end_read_ = false;     // this read ends before the next message
   pgoutput::Begin transaction_;

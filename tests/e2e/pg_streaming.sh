@@ -2,7 +2,8 @@
 # Transactions PostgreSQL streams while they run (pgoutput protocol 2, streaming 'on'), through
 # the real binary, with the walsender's logical_decoding_work_mem at its 64kB minimum so that
 # every transaction here of more than 64kB is streamed: one applied before its commit (early
-# apply), a committed one with a savepoint rolled back in it, one rolled back whole, two
+# apply), a committed one with a savepoint rolled back in it, one rolled back whole (with a
+# column added in it, which must not outlive it), two
 # running at once with small ones between them (those three abandon early apply and are
 # applied from the spool after their commit), one still running when replicad is killed with
 # SIGKILL (nothing of it may show in the destination before the source commits), and, with
@@ -74,7 +75,7 @@ DELETE FROM e2e_stream WHERE id % 13 = 0;
 COMMIT;
 SQL
 wait_equal e2e_stream "a streamed transaction applied before its commit"
-grep -q 'committed a streamed transaction applied before its commit.*events=[1-9]' "$daemon_log" ||
+grep -q 'committed a transaction applied before its commit.*events=[1-9]' "$daemon_log" ||
   fail "the streamed transaction was not applied before its commit"
 echo "ok: a streamed transaction was applied before its commit"
 
@@ -100,6 +101,7 @@ grep -q 'abandoned applying a streamed transaction before its commit.*savepoint 
 
 psql "$src" -v ON_ERROR_STOP=1 -q <<SQL
 BEGIN;
+ALTER TABLE e2e_stream ADD COLUMN extra int4 DEFAULT 7;
 $(rows 10001 14000 a)
 ROLLBACK;
 INSERT INTO e2e_stream VALUES (15000, 'after the rollback', 0);
