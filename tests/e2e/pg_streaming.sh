@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Transactions PostgreSQL streams while they run (pgoutput protocol 2, streaming 'on'), through
 # the real binary, with the walsender's logical_decoding_work_mem at its 64kB minimum so that
-# every transaction here of more than 64kB is streamed: one applied before its commit (early
-# apply), a committed one with a savepoint rolled back in it, one rolled back whole (with a
-# column added in it, which must not outlive it), two
-# running at once with small ones between them (those three abandon early apply and are
-# applied from the spool after their commit), one still running when replicad is killed with
-# SIGKILL (nothing of it may show in the destination before the source commits), and, with
-# early_apply off, one whose replay from the spool is cut by SIGKILL. The destination must
-# equal the source row for row, the server must report streamed transactions, and replicad's
-# spool files must not outlive it. First, `replicad check` must verify the spool directory,
-# and only with streaming on.
+# every transaction here of more than 64kB is streamed:
+# - one applied before its commit (early apply);
+# - three that abandon early apply and are applied from the spool after their commit: one
+#   with a savepoint rolled back in it, one rolled back whole (with a column added in it,
+#   which must not outlive it), and two running at once with small ones between them;
+# - one with a row the destination rejects: early apply fails, the transaction is read again
+#   and applied after its commit, and that row goes to the dead letters;
+# - one still running when replicad is killed with SIGKILL (nothing of it may show in the
+#   destination before the source commits);
+# - with early_apply off, one whose replay from the spool is cut by SIGKILL.
+# The destination must equal the source row for row, the server must report streamed
+# transactions, and replicad's spool files must not outlive it. First, `replicad check` must
+# verify the spool directory, and only with streaming on.
 # Usage: pg_streaming.sh REPLICAD_BINARY   (needs the servers of tests/run.sh)
 set -euo pipefail
 replicad=$1
@@ -22,7 +25,8 @@ mkdir "$work/tmp"
 
 schema="CREATE TABLE e2e_stream (id int8 PRIMARY KEY, body text, n int4)"
 psql "$src" -qc "DROP TABLE IF EXISTS e2e_stream; DROP PUBLICATION IF EXISTS e2e_stream; $schema"
-psql "$dst" -qc "DROP TABLE IF EXISTS e2e_stream; $schema"
+psql "$dst" -qc "DROP TABLE IF EXISTS e2e_stream; $schema;
+                 ALTER TABLE e2e_stream ADD CONSTRAINT n_is_not_99 CHECK (n <> 99)"
 [[ $src != *\?* ]] || fail "the test expects a source URI without parameters: $src"
 cat > "$work/config.yaml" <<YAML
 version: "1"
@@ -126,6 +130,21 @@ wait_equal e2e_stream "two streamed transactions at once, small ones between the
 grep -q 'abandoned applying a streamed transaction before its commit.*another transaction committed first' \
   "$daemon_log" || fail "early apply was not abandoned when another transaction committed"
 
+# A row the destination rejects, inside a transaction applied early: the held transaction is
+# rolled back, the transaction is read again and applied after its commit, and that row alone
+# is dead-lettered.
+psql "$src" -v ON_ERROR_STOP=1 -q -c "INSERT INTO e2e_stream SELECT g, repeat('r', 200),
+  CASE WHEN g = 403000 THEN 99 ELSE 0 END FROM generate_series(400001, 406000) g"
+all_but_one() { [[ $(psql "$dst" -Atc "SELECT count(*) FROM e2e_stream WHERE id BETWEEN 400001 AND 406000") == 5999 ]]; }
+wait_until 120 "the transaction with a rejected row did not arrive, less that row" all_but_one
+grep -q 'a transaction applied before its commit failed; it is read again' "$daemon_log" ||
+  fail "the failed early apply was not logged"
+dead=$(http_get "$port" /metrics | sed -n 's/^replicad_dead_letters_total{stream="stream"} //p')
+[[ $dead == 1 ]] || fail "replicad_dead_letters_total is '$dead', not 1"
+psql "$src" -qc "DELETE FROM e2e_stream WHERE id = 403000"
+wait_equal e2e_stream "a transaction applied early with a rejected row, after it was dead-lettered"
+echo "ok: a row rejected during early apply was dead-lettered and the rest applied after the commit"
+
 streamed=$(psql "$src" -Atc "SELECT stream_txns FROM pg_stat_replication_slots WHERE slot_name = 'e2e_stream'")
 ((streamed >= 3)) || fail "the server streamed $streamed transactions: streaming did not happen"
 echo "ok: the server streamed $streamed transactions"
@@ -142,7 +161,7 @@ held() {  # a destination session has written in a transaction still open
   (($(psql "$dst" -Atc "SELECT count(*) FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()") > 0))
 }
 wait_until 60 "the running transaction was never applied early" held
-early=$(psql "$dst" -Atc "SELECT count(*) FROM e2e_stream WHERE id > 60000")
+early=$(psql "$dst" -Atc "SELECT count(*) FROM e2e_stream WHERE id BETWEEN 60001 AND 90000")
 ((early == 0)) || fail "$early rows of a transaction still running show in the destination"
 kill -9 "$daemon_pid"
 wait "$daemon_pid" 2>/dev/null || true
