@@ -67,9 +67,10 @@ class WriterSink final : public Sink {
   Task<Status> EndEarly(bool commit) {
     const bool held = std::exchange(holding_, false);
     if (writer_ == nullptr) {  // lost with its connection, and rolled back with it
-      co_return commit&& held
-          ? Status::Unavailable("the connection holding the transaction was lost")
-          : Status::Ok();
+      if (commit && held) {
+        co_return Status::Unavailable("the connection holding the transaction was lost");
+      }
+      co_return Status::Ok();
     }
     Status status = co_await RunBlocking([&] { return writer_->EndHeld(commit); });
     if (!status.ok()) {
