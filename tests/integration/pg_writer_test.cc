@@ -125,37 +125,26 @@ TEST_CASE_METHOD(Fixture, "a large run (COPY and merge) stores exactly what smal
 }
 
 TEST_CASE_METHOD(Fixture, "a COPY run that meets existing keys is merged; a bad row still found") {
-  auto inserts = [](int first, int count, int qty_offset, int bad_id) {
-    std::vector<Event> events;
-    for (int id = first; id < first + count; ++id) {
-      const std::string key = "{\"id\":" + std::to_string(id) + "}";
-      const int qty = id == bad_id ? -1 : id + qty_offset;
-      const std::string row =
-          "{\"id\":" + std::to_string(id) + ",\"qty\":" + std::to_string(qty) + "}";
-      events.push_back(Change(Operation::kInsert, key.c_str(), row.c_str()));
-    }
-    return events;
-  };
   auto summary = [&] {
     return Rows(*admin,
                 "(SELECT count(*) AS n, sum(qty) AS total, min(id) AS id FROM writer_test) ");
   };
   PgWriter writer(Connect(), {});
-  REQUIRE(writer.Write(inserts(1, 100, 0, 0)).status.ok());
-  WriteResult overlapping = writer.Write(inserts(51, 100, 1000, 0));  // 51..100 exist
+  REQUIRE(writer.Write(testing::QtyInserts(1, 100)).status.ok());
+  WriteResult overlapping = writer.Write(testing::QtyInserts(51, 100, 0, 1000));  // 51..100 exist
   INFO(overlapping.status.ToString());
   REQUIRE(overlapping.status.ok());
   CHECK(overlapping.written == 100);
   // 1..50 as first written, 51..150 with the second batch's quantities.
   CHECK(summary() == R"({"n":150,"total":111325,"id":1})");
   // Again, after a rollback: the staging table of the committed merge is still there.
-  REQUIRE(writer.Write(inserts(101, 50, 1000, 0)).status.ok());
+  REQUIRE(writer.Write(testing::QtyInserts(101, 50, 0, 1000)).status.ok());
   CHECK(summary() == R"({"n":150,"total":111325,"id":1})");
-  WriteResult bad = writer.Write(inserts(141, 100, 0, 200));  // 141..150 exist, 200 is bad
+  WriteResult bad = writer.Write(testing::QtyInserts(141, 100, 200));  // 141..150 exist, 200 is bad
   CHECK(bad.status.code() == StatusCode::kDataError);
   CHECK(bad.written == 59);
-  CHECK(summary() == R"({"n":150,"total":111325,"id":1})");    // nothing of it committed
-  REQUIRE(writer.Write(inserts(151, 100, 0, 0)).status.ok());  // plain COPY again
+  CHECK(summary() == R"({"n":150,"total":111325,"id":1})");          // nothing of it committed
+  REQUIRE(writer.Write(testing::QtyInserts(151, 100)).status.ok());  // plain COPY again
   CHECK(summary() == R"({"n":250,"total":131375,"id":1})");
 }
 
@@ -197,15 +186,8 @@ TEST_CASE_METHOD(Fixture,
 }
 
 TEST_CASE_METHOD(Fixture, "a bad row inside a COPY run is still found by index") {
-  std::vector<Event> events;
-  for (int id = 1; id <= 100; ++id) {
-    const std::string key = "{\"id\":" + std::to_string(id) + "}";
-    const std::string row =
-        "{\"id\":" + std::to_string(id) + ",\"qty\":" + std::to_string(id == 77 ? -1 : id) + "}";
-    events.push_back(Change(Operation::kInsert, key.c_str(), row.c_str()));
-  }
   PgWriter writer(Connect(), {});
-  WriteResult result = writer.Write(events);
+  WriteResult result = writer.Write(testing::QtyInserts(1, 100, 77));
   CHECK(result.written == 76);
   CHECK(result.status.code() == StatusCode::kDataError);
   CHECK(Rows(*admin, "writer_test").empty());

@@ -9,25 +9,11 @@
 
 #include <catch2/catch.hpp>
 #include <functional>
-#include <string>
-#include <vector>
 
 #include "drivers/batch_writer.h"
 #include "tests/support/change_events.h"
 
 namespace replicad::testing {
-
-// Inserts of ids first..first+count-1, qty = id, except qty = -1 (refused) for `bad`.
-inline std::vector<Event> QtyInserts(int first, int count, int bad = 0) {
-  std::vector<Event> events;
-  for (int id = first; id < first + count; ++id) {
-    const std::string key = "{\"id\":" + std::to_string(id) + "}";
-    const std::string row =
-        "{\"id\":" + std::to_string(id) + ",\"qty\":" + std::to_string(id == bad ? -1 : id) + "}";
-    events.push_back(Change(Operation::kInsert, key.c_str(), row.c_str()));
-  }
-  return events;
-}
 
 inline void CheckHeldTransaction(drivers::BatchWriter& writer, const std::function<long()>& count) {
   // Large runs and small ones: both statement paths of a writer.
