@@ -288,7 +288,7 @@ Task<Status> Pipeline::EndEarly(drivers::EarlyEnd end) {
     co_return Status::Ok();  // nothing of it was written
   }
   const std::uint64_t transaction = *std::exchange(early_transaction_, std::nullopt);
-  const std::array<std::uint64_t, 5> events = std::exchange(early_events_, {});
+  const OperationCounts events = std::exchange(early_events_, {});
   if (end == drivers::EarlyEnd::kAbandon) {
     co_await sink_->AbandonEarly();
     co_return Status::Ok();

@@ -23,7 +23,6 @@
 // after its commit instead, and it is reopened at once from the checkpoint to read it again:
 // the ordinary path above, with its retries and dead letters, then applies it.
 
-#include <array>
 #include <atomic>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
@@ -120,7 +119,7 @@ class Pipeline {
   std::string position_text_;
   std::atomic<double> lag_seconds_{0};
   std::optional<std::uint64_t> early_transaction_;  // written early, not committed yet
-  std::array<std::uint64_t, 5> early_events_{};     // ... its events, by Operation
+  OperationCounts early_events_{};                  // ... its events
   bool reopen_now_ = false;  // the loop ended to read a transaction again: no backoff
 };
 

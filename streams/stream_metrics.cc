@@ -114,7 +114,7 @@ void StreamMetrics::Written(std::span<const Event> events, double write_seconds)
   }
 }
 
-void StreamMetrics::WrittenEarly(const std::array<std::uint64_t, 5>& events) {
+void StreamMetrics::WrittenEarly(const OperationCounts& events) {
   for (std::size_t i = 0; i < events.size(); ++i) {
     events_[i]->Increment(static_cast<double>(events[i]));
   }

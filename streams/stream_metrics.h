@@ -6,6 +6,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <span>
 #include <string>
 
@@ -22,6 +23,9 @@ namespace replicad::streams {
 
 enum class StreamState;
 
+// Event counts by Operation.
+using OperationCounts = std::array<std::uint64_t, 5>;
+
 class StreamMetrics {
  public:
   StreamMetrics(prometheus::Registry& registry, const std::string& stream);
@@ -29,7 +33,7 @@ class StreamMetrics {
   // A batch the destination committed: its events, size and write time.
   void Written(std::span<const Event> events, double write_seconds);
   // Events written early whose destination transaction has now committed, by Operation.
-  void WrittenEarly(const std::array<std::uint64_t, 5>& events);
+  void WrittenEarly(const OperationCounts& events);
   void Retried();
   void Transformed(double seconds, bool ok);
   // An event that could not be delivered: skipped, or stored as a dead letter.

@@ -30,6 +30,13 @@ std::uint64_t ReadBigEndian(std::string_view bytes, std::size_t offset) {
   return value;
 }
 
+bool IsRow(const pgoutput::Message& message) {
+  return std::holds_alternative<pgoutput::Insert>(message) ||
+         std::holds_alternative<pgoutput::Update>(message) ||
+         std::holds_alternative<pgoutput::Delete>(message) ||
+         std::holds_alternative<pgoutput::Truncate>(message);
+}
+
 class Decoder final : public ChangeDecoder {
  public:
   Decoder(std::string stream_id, std::string database)
@@ -112,6 +119,9 @@ class Decoder final : public ChangeDecoder {
     }
     ASSIGN_OR_RETURN(pgoutput::Message decoded, pgoutput::Decode(payload));
     message_ = message;
+    if (IsRow(decoded) && !skip_transaction_ && !MakeRoomForOrdinaryRows(out)) {
+      return Defer();
+    }
     return std::visit([&](auto& m) { return On(m, out); }, decoded);
   }
 
@@ -226,7 +236,7 @@ class Decoder final : public ChangeDecoder {
   // one: that one is abandoned (false: not in this read, so the caller defers).
   bool MakeRoomForOrdinaryRows(ReadResult& out,
                                std::string_view reason = "another transaction committed first") {
-    if (!early_ || delivering_early_) {
+    if (!early_) {
       return true;
     }
     const std::uint32_t xid = early_->xid;
@@ -284,32 +294,20 @@ class Decoder final : public ChangeDecoder {
   }
 
   Status On(pgoutput::Insert& insert, ReadResult& out) {
-    if (!skip_transaction_ && !MakeRoomForOrdinaryRows(out)) {
-      return Defer();
-    }
     return AddRow(Operation::kInsert, insert.relation, 0, {}, &insert.new_tuple, out);
   }
 
   Status On(pgoutput::Update& update, ReadResult& out) {
-    if (!skip_transaction_ && !MakeRoomForOrdinaryRows(out)) {
-      return Defer();
-    }
     return AddRow(Operation::kUpdate, update.relation, update.old_kind, update.old_tuple,
                   &update.new_tuple, out);
   }
 
   Status On(pgoutput::Delete& deletion, ReadResult& out) {
-    if (!skip_transaction_ && !MakeRoomForOrdinaryRows(out)) {
-      return Defer();
-    }
     return AddRow(Operation::kDelete, deletion.relation, deletion.old_kind, deletion.old_tuple,
                   nullptr, out);
   }
 
   Status On(pgoutput::Truncate& truncate, ReadResult& out) {
-    if (!skip_transaction_ && !MakeRoomForOrdinaryRows(out)) {
-      return Defer();
-    }
     for (pgoutput::Oid id : truncate.relations) {
       RETURN_IF_ERROR(AddRow(Operation::kTruncate, id, 0, {}, nullptr, out));
     }
