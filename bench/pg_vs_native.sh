@@ -8,6 +8,9 @@
 #   B  TXNS small transactions (default 100,000; pgbench, 4 clients, half single-row INSERTs,
 #      half single-row UPDATEs): seconds from the start of the load until the destination has
 #      caught up, and the lag left when the load ends (catch-up after pgbench exits).
+#   C  the apply rate alone: B's load runs while the system is paused (replicad stopped, the
+#      subscription disabled; the slot kept), then seconds from resuming until caught up.
+#      Its floor: pg_recvlogical reading the same backlog into /dev/null (the walsender alone).
 #
 # Each measurement gets fresh tables, a fresh publication and slot (or subscription), a fresh
 # replicad process and data dir; only one replicating system runs at a time. Rounds alternate
@@ -18,13 +21,15 @@
 #                              [--clients N] [--seed-rows N] [--batch-size N] [--timeout S]
 #                              [--budget S] [--keep DIR] [--streaming on|off]
 #                              [--native-streaming on|off] [--early-apply on|off]
+#                              [--scenarios ABC]
 # --batch-size is replicad's batch_size (default 1000, its own default). --streaming is
 # replicad's change_stream_options.streaming (default on, its own default); --native-streaming
 # is the subscription's streaming option (default off, CREATE SUBSCRIPTION's own default on
 # PostgreSQL 15). With streaming, a transaction larger than logical_decoding_work_mem (64MB)
 # is sent while it runs instead of spilled to the source's disk and sent after COMMIT.
 # --early-apply off sets replicad's change_stream_options.early_apply to false (on, the
-# default, leaves the key out, so that binaries from before it run too).
+# default, leaves the key out, so that binaries from before it run too). --scenarios runs only
+# the ones named (default ABC, all).
 # Runs as root (the servers run as the postgres user through runuser). Everything it starts
 # is stopped on exit, by PID.
 set -euo pipefail
@@ -42,6 +47,7 @@ batch_size=1000
 streaming=on
 native_streaming=off
 early_apply=on
+scenarios=ABC
 timeout_s=300 # per wait loop
 budget_s=540  # no new round starts when the last one would not fit in this
 keep=
@@ -62,12 +68,14 @@ while (($#)); do
     --streaming) streaming=$2; shift 2 ;;
     --native-streaming) native_streaming=$2; shift 2 ;;
     --early-apply) early_apply=$2; shift 2 ;;
+    --scenarios) scenarios=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
 [[ $streaming =~ ^(on|off)$ && $native_streaming =~ ^(on|off)$ && $early_apply =~ ^(on|off)$ ]] ||
   { echo "--streaming, --native-streaming and --early-apply take on or off" >&2; exit 2; }
+[[ $scenarios =~ ^[ABC]+$ ]] || { echo "--scenarios takes letters among A, B and C" >&2; exit 2; }
 ((txns % clients == 0)) || { echo "--txns must be a multiple of --clients" >&2; exit 2; }
 [[ $(id -u) == 0 ]] || { echo "run as root (servers start through runuser)" >&2; exit 2; }
 [[ -x $binary ]] || { echo "no replicad binary at $binary" >&2; exit 2; }
@@ -141,6 +149,8 @@ reset_tables() {
 }
 
 # --- the two systems ---------------------------------------------------------------------------
+slot_inactive_sql() { echo "SELECT NOT active FROM pg_replication_slots WHERE slot_name = '$1'"; }
+
 run_dir=
 peak_rss_kb=
 cpu_s=
@@ -154,6 +164,13 @@ native_start() {
   wait_for "$dst" "SELECT pid IS NOT NULL FROM pg_stat_subscription WHERE subname = 'bench_native'" \
     t >/dev/null || { log "native apply worker did not start"; tail -20 "$dst_log" >&2; return 1; }
 }
+
+native_pause() {
+  q "$dst" -c "ALTER SUBSCRIPTION bench_native DISABLE"
+  wait_for "$src" "$(slot_inactive_sql bench_native)" t >/dev/null
+}
+
+native_resume() { q "$dst" -c "ALTER SUBSCRIPTION bench_native ENABLE"; }
 
 native_stop() {
   peak_rss_kb='' cpu_s=''
@@ -185,6 +202,10 @@ streams:
         {slot_name: replicad_bench, publication: replicad_bench, streaming: $([[ $streaming == on ]] && echo true || echo false)$([[ $early_apply == off ]] && echo ", early_apply: false")}
     destination: {type: postgres, connection_string: "$dst"}
 YAML
+  replicad_resume
+}
+
+replicad_resume() { # (re)starts replicad on run_dir's config and data dir
   "$work/replicad" run --config "$run_dir/replicad.yaml" >>"$run_dir/replicad.log" 2>&1 &
   replicad_pid=$!
   if ! wait_for "$src" "$(replicad_streaming_sql replicad_bench)" 1 >/dev/null ||
@@ -195,12 +216,21 @@ YAML
   fi
 }
 
+# Stops replicating, keeping the slot (and replicad's checkpoint) for a resume.
+replicad_pause() {
+  stop_pid "$replicad_pid" 40
+  replicad_pid=
+  ((stopped_status == 0)) ||
+    anomalies+=("$(basename "$run_dir"): replicad exited with status $stopped_status when paused")
+  wait_for "$src" "$(slot_inactive_sql replicad_bench)" t >/dev/null
+}
+
 replicad_stop() {
   peak_rss_kb=$(awk '/^VmHWM/ {print $2}' "/proc/$replicad_pid/status" 2>/dev/null || true)
   # user + system CPU seconds over the process's life (fields 14 and 15 of stat, in ticks)
   cpu_s=$(awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.1f", ($12 + $13) / hz}' \
     "/proc/$replicad_pid/stat" 2>/dev/null || true)
-  stop_pid "$replicad_pid" 40
+  [[ -z $replicad_pid ]] || stop_pid "$replicad_pid" 40  # none while paused
   replicad_pid=
   if [[ $stopped_status != 0 ]]; then
     log "replicad exited with status $stopped_status after SIGTERM"
@@ -266,14 +296,35 @@ streamed_phases() {
   echo " applied_early committed=$(elapsed "$1" "$(date -d "$at" +%s.%N)")"
 }
 
+# begin_measurement SCENARIO SYSTEM ROUND SEED: fresh tables with SEED rows, then the system
+# started; fails (and records it) if the system does not start.
+begin_measurement() {
+  run_dir=$work/r$3-$1-$2
+  reset_tables "$4"
+  busy_check "$3" "$1" "$2"
+  "${2}_start" || { "${2}_stop" || true; record "$3 $1 $2 fail"; return 1; }
+}
+
+# end_measurement SCENARIO SYSTEM ROUND: compares the tables, stops the system, notes its
+# peak RSS and CPU.
+end_measurement() {
+  verify "$2" "$1" "$3"
+  "${2}_stop"
+  [[ -z $peak_rss_kb ]] || record "$3 rss-$1 $2 $peak_rss_kb"
+  [[ -z $cpu_s ]] || record "$3 cpu-$1 $2 $cpu_s"
+}
+
+# PostgreSQL's launcher starts no apply worker within wal_retrieve_retry_interval (5 s) of its
+# last start: a backlog is read no sooner than 6 s after its reader started (at $1).
+wait_retry_interval() {
+  sleep "$(awk -v a="$1" -v b="$(now)" 'BEGIN { d = 6 - (b - a); print (d > 0 ? d : 0) }')"
+}
+
 # Scenario A: one transaction of ROWS rows.
 scenario_a() {
   local system=$1 round=$2 t0 t1 t2
-  run_dir=$work/r$round-A-$system
   log "round $round, A ($rows-row transaction), $system"
-  reset_tables 0
-  busy_check "$round" A "$system"
-  "${system}_start" || { "${system}_stop" || true; record "$round A $system fail"; return 0; }
+  begin_measurement A "$system" "$round" 0 || return 0
   t0=$(now)
   q "$src" -c "INSERT INTO bench $(row_sql 1 "$rows")"
   t1=$(now)
@@ -284,38 +335,38 @@ scenario_a() {
     log "  not caught up after ${timeout_s}s"
     record "$round A $system timeout"
   fi
-  verify "$system" A "$round"
-  "${system}_stop"
-  [[ -z $peak_rss_kb ]] || record "$round rss-A $system $peak_rss_kb"
-  [[ -z $cpu_s ]] || record "$round cpu-A $system $cpu_s"
+  end_measurement A "$system" "$round"
 }
 
-# Scenario B: TXNS single-row transactions from pgbench, then a marker row (id 0) committed
-# after the load: both systems apply in commit order, so the marker on the destination means
-# everything before it is there.
-scenario_b() {
-  local system=$1 round=$2 t0 t1 t2 tps status=0
-  run_dir=$work/r$round-B-$system
-  log "round $round, B ($txns small transactions, $clients clients), $system"
-  reset_tables "$seed_rows"
-  busy_check "$round" B "$system"
-  "${system}_start" || { "${system}_stop" || true; record "$round B $system fail"; return 0; }
-  t0=$(now)
+# run_load ROUND SCENARIO SYSTEM: the pgbench load, then the marker; sets tps.
+run_load() {
+  local status=0
   timeout --kill-after=5 "$timeout_s" "$pgbin/pgbench" -n -c "$clients" -t $((txns / clients)) \
     --random-seed=20261122 -f "$work/insert.sql@1" -f "$work/update.sql@1" \
     -h 127.0.0.1 -p "$src_port" -U replicad replicad_src >"$run_dir.pgbench.log" 2>&1 &
   pgbench_pid=$!
   wait "$pgbench_pid" || status=$?
   pgbench_pid=
-  t1=$(now)
   if ((status != 0)); then
     log "  pgbench failed (status $status):"; tail -5 "$run_dir.pgbench.log" >&2
-    record "$round B $system fail"
-    "${system}_stop"
-    return 0
+    record "$1 $2 $3 fail"
+    "${3}_stop"
+    return 1
   fi
   tps=$(awk '/^tps = / {print int($3); exit}' "$run_dir.pgbench.log")
   q "$src" -c "INSERT INTO bench VALUES (0, 'marker', 0, '{}', now())"
+}
+
+# Scenario B: TXNS single-row transactions from pgbench, then a marker row (id 0) committed
+# after the load: both systems apply in commit order, so the marker on the destination means
+# everything before it is there.
+scenario_b() {
+  local system=$1 round=$2 t0 t1 t2 tps
+  log "round $round, B ($txns small transactions, $clients clients), $system"
+  begin_measurement B "$system" "$round" "$seed_rows" || return 0
+  t0=$(now)
+  run_load "$round" B "$system" || return 0
+  t1=$(now)
   if t2=$(wait_for "$dst" "SELECT count(*) FROM bench WHERE id = 0" 1); then
     log "  load $(elapsed "$t0" "$t1") s ($tps tps); start -> caught up $(elapsed "$t0" "$t2") s;" \
       "lag after the load $(elapsed "$t1" "$t2") s"
@@ -326,10 +377,61 @@ scenario_b() {
     record "$round B $system timeout"
     record "$round Blag $system timeout"
   fi
-  verify "$system" B "$round"
-  "${system}_stop"
-  [[ -z $peak_rss_kb ]] || record "$round rss-B $system $peak_rss_kb"
-  [[ -z $cpu_s ]] || record "$round cpu-B $system $cpu_s"
+  end_measurement B "$system" "$round"
+}
+
+# Scenario C: B's load while the system is paused (its slot kept), then the backlog: seconds
+# from resuming until the destination has the marker. This is the apply rate alone, where in
+# B both systems keep up and the source's own rate decides.
+scenario_c() {
+  local system=$1 round=$2 started_at t1 t2 tps
+  log "round $round, C (a backlog of $txns small transactions), $system"
+  begin_measurement C "$system" "$round" "$seed_rows" || return 0
+  started_at=$(now)
+  "${system}_pause"
+  run_load "$round" C "$system" || return 0
+  wait_retry_interval "$started_at"
+  t1=$(now)
+  "${system}_resume" || { "${system}_stop" || true; record "$round C $system fail"; return 0; }
+  if t2=$(wait_for "$dst" "SELECT count(*) FROM bench WHERE id = 0" 1); then
+    log "  load ($tps tps, paused); resume -> caught up $(elapsed "$t1" "$t2") s"
+    record "$round C $system $(elapsed "$t1" "$t2") tps=$tps"
+  else
+    log "  not caught up ${timeout_s}s after resuming"
+    record "$round C $system timeout"
+  fi
+  end_measurement C "$system" "$round"
+}
+
+# C's floor: the same backlog read by pg_recvlogical into /dev/null (pgoutput, the same
+# publication), which applies nothing: what the source's walsender alone takes to send it.
+scenario_c_floor() {
+  local round=$1 started_at t1 t2 end tps
+  run_dir=$work/r$round-C-floor
+  log "round $round, C floor (pg_recvlogical reads the backlog)"
+  reset_tables "$seed_rows"
+  q "$src" -c "CREATE PUBLICATION bench_floor FOR TABLE bench"
+  q "$src" -c "SELECT FROM pg_create_logical_replication_slot('bench_floor', 'pgoutput')"
+  started_at=$(now)
+  run_load "$round" C floor || return 0
+  end=$(q "$src" -c "SELECT pg_current_wal_lsn()")
+  wait_retry_interval "$started_at"
+  t1=$(now)
+  if "$pgbin/pg_recvlogical" -d "$src" --slot bench_floor --start --endpos="$end" -f /dev/null \
+      -o proto_version=1 -o publication_names=bench_floor >"$run_dir.log" 2>&1; then
+    t2=$(now)
+    log "  start -> read to the end $(elapsed "$t1" "$t2") s"
+    record "$round C floor $(elapsed "$t1" "$t2")"
+  else
+    log "  pg_recvlogical failed:"; tail -5 "$run_dir.log" >&2
+  fi
+  floor_stop
+}
+
+floor_stop() {
+  q "$src" -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
+               WHERE slot_name = 'bench_floor'" >/dev/null
+  q "$src" -c "DROP PUBLICATION IF EXISTS bench_floor"
 }
 
 cat >"$work/insert.sql" <<'SQL'
@@ -360,14 +462,18 @@ for ((round = 1; round <= rounds; round++)); do
     fi
   fi
   if ((round % 2)); then order=(native replicad); else order=(replicad native); fi
-  for system in "${order[@]}"; do scenario_a "$system" "$round"; done
-  for system in "${order[@]}"; do scenario_b "$system" "$round"; done
+  if [[ $scenarios == *A* ]]; then for system in "${order[@]}"; do scenario_a "$system" "$round"; done; fi
+  if [[ $scenarios == *B* ]]; then for system in "${order[@]}"; do scenario_b "$system" "$round"; done; fi
+  if [[ $scenarios == *C* ]]; then
+    for system in "${order[@]}"; do scenario_c "$system" "$round"; done
+    scenario_c_floor "$round"
+  fi
   done_rounds=$round
 done
 
 # --- summary ------------------------------------------------------------------------------------
 awk -v rounds="$done_rounds" -v rows="$rows" -v txns="$txns" -v clients="$clients" \
-  -v batch_size="$batch_size" -v streaming="$streaming" -v native_streaming="$native_streaming" -v early_apply="$early_apply" '
+  -v batch_size="$batch_size" -v streaming="$streaming" -v native_streaming="$native_streaming" -v early_apply="$early_apply" -v run="$scenarios" '
 function median(list,    n, a, i, j, t) {
   n = split(list, a, " ")
   for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
@@ -380,12 +486,14 @@ END {
   name["A"] = sprintf("A %d-row txn: commit -> caught up", rows)
   name["B"] = sprintf("B %d txns (%d clients): start -> caught up", txns, clients)
   name["Blag"] = sprintf("B %d txns: lag after the load ends", txns)
+  name["C"] = sprintf("C backlog of %d txns: resume -> caught up", txns)
   format = "%-47s %5s %9s %11s %7s %9s %9s  %s\n"
   printf "\n" format, "scenario", "round", "native s", "replicad s", "ratio", "rd RSS", "rd CPU s", "destination = source"
   printf format, "--------", "-----", "--------", "----------", "-----", "------", "--------", "--------------------"
-  split("A B Blag", scenarios, " ")
-  for (s = 1; s <= 3; s++) {
+  split("A B Blag C", scenarios, " ")
+  for (s = 1; s <= 4; s++) {
     sc = scenarios[s]; ratios = ""
+    if (index(run, substr(sc, 1, 1)) == 0) continue
     for (r = 1; r <= rounds; r++) {
       n = value[r, sc, "native"]; p = value[r, sc, "replicad"]
       ratio = number(n) && number(p) && n + 0 > 0 ? sprintf("%.2f", p / n) : "n/a"
@@ -401,6 +509,12 @@ END {
     }
     if (rounds > 1) printf format, name[sc], "med", "", "", median(ratios), "", "", ""
   }
+  if (index(run, "C")) printf "\nC\x27s floor, the walsender alone (pg_recvlogical into /dev/null), and each system\x27s time over it:\n"
+  for (r = 1; r <= rounds && index(run, "C"); r++) {
+    f = value[r, "C", "floor"]; n = value[r, "C", "native"]; p = value[r, "C", "replicad"]
+    printf "  round %d  floor %s s  native %s  replicad %s\n", r, f == "" ? "n/a" : f,
+           number(f) && number(n) ? sprintf("%.2f", n / f) : "n/a", number(f) && number(p) ? sprintf("%.2f", p / f) : "n/a"
+  }
   printf "\nratio = replicad / native seconds, same run, same servers (< 1.0: replicad is faster);"
   printf " med = median of the rounds\x27 ratios;\nrd RSS = replicad peak RSS (VmHWM), rd CPU s = its user+system CPU seconds over the measurement;\n"
   printf "* = a compiler or linker was running when the measurement started (see anomalies)\n"
@@ -413,7 +527,8 @@ END {
   for (r = 1; r <= rounds; r++)
     for (k = 1; k <= 2; k++) {
       sys = k == 1 ? "native" : "replicad"
-      printf "  round %d %-8s  A insert: %-13s  B pgbench: %s\n", r, sys, extra[r, "A", sys], extra[r, "B", sys]
+      printf "  round %d %-8s  A insert: %-13s  B pgbench: %-24s  C pgbench (paused): %s\n", r, sys,
+             extra[r, "A", sys], extra[r, "B", sys], extra[r, "C", sys]
     }
 }' "$work/results.txt"
 
