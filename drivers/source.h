@@ -7,6 +7,7 @@
 // drops anything on its own: it reports failures as Status (Unavailable: try again later,
 // possibly after reopening; FailedPrecondition/Corruption: the stream cannot go on).
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -36,6 +37,8 @@ struct ReadResult {
   // source delivers it again after a restart from here.
   std::optional<Position> checkpoint;
   EarlyEnd early_end = EarlyEnd::kNone;
+  // With EarlyEnd::kCommit: when the source committed that transaction.
+  std::chrono::system_clock::time_point early_commit_time{};
   // When set, every event of this read belongs to that source transaction, which has not
   // committed yet: the events are written early. Ids are the source's own.
   std::optional<std::uint64_t> early_transaction;

@@ -195,10 +195,7 @@ Task<Status> Pipeline::WriteAll(std::vector<Event>& events) {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       }
       if (result.written > 0) {
-        lag_seconds_ =
-            std::max(0.0, std::chrono::duration<double>(std::chrono::system_clock::now() -
-                                                        pending[result.written - 1].timestamp)
-                              .count());
+        lag_seconds_ = LagSince(pending[result.written - 1].timestamp);
       }
       pending = pending.subspan(result.written);
       events_written_ += result.written;
@@ -283,7 +280,8 @@ Task<Status> Pipeline::WriteEarly(std::uint64_t transaction, const std::vector<E
   co_return Status::Ok();
 }
 
-Task<Status> Pipeline::EndEarly(drivers::EarlyEnd end) {
+Task<Status> Pipeline::EndEarly(drivers::EarlyEnd end,
+                                std::chrono::system_clock::time_point committed) {
   if (!early_transaction_) {
     co_return Status::Ok();  // nothing of it was written
   }
@@ -301,8 +299,9 @@ Task<Status> Pipeline::EndEarly(drivers::EarlyEnd end) {
     total += count;
   }
   events_written_ += total;
+  lag_seconds_ = LagSince(committed);
   if (metrics_) {
-    metrics_->WrittenEarly(events);
+    metrics_->WrittenEarly(events, committed);
   }
   log::Info("committed a transaction applied before its commit",
             {{"stream", options_.stream_id},
@@ -385,7 +384,7 @@ Task<void> Pipeline::WriteFrom(Queue& queue) {
     }
     Status status = Status::Ok();
     if (batch->early_end != drivers::EarlyEnd::kNone) {
-      status = co_await EndEarly(batch->early_end);
+      status = co_await EndEarly(batch->early_end, batch->early_commit_time);
     }
     if (status.ok() && batch->early_transaction && !batch->events.empty()) {
       status = co_await WriteEarly(*batch->early_transaction, batch->events);

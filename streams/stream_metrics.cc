@@ -21,6 +21,10 @@ double Seconds(std::chrono::system_clock::time_point time) {
 
 }  // namespace
 
+double LagSince(std::chrono::system_clock::time_point committed) {
+  return std::max(0.0, Seconds(std::chrono::system_clock::now()) - Seconds(committed));
+}
+
 StreamMetrics::StreamMetrics(prometheus::Registry& registry, const std::string& stream) {
   auto& events = prometheus::BuildCounter()
                      .Name("replicad_events_total")
@@ -109,15 +113,17 @@ void StreamMetrics::Written(std::span<const Event> events, double write_seconds)
   write_seconds_->Observe(write_seconds);
   if (!events.empty()) {
     last_event_time_ = events.back().timestamp;
-    lag_seconds_->Set(
-        std::max(0.0, Seconds(std::chrono::system_clock::now()) - Seconds(last_event_time_)));
+    lag_seconds_->Set(LagSince(last_event_time_));
   }
 }
 
-void StreamMetrics::WrittenEarly(const OperationCounts& events) {
+void StreamMetrics::WrittenEarly(const OperationCounts& events,
+                                 std::chrono::system_clock::time_point committed) {
   for (std::size_t i = 0; i < events.size(); ++i) {
     events_[i]->Increment(static_cast<double>(events[i]));
   }
+  last_event_time_ = committed;
+  lag_seconds_->Set(LagSince(committed));
 }
 
 void StreamMetrics::Retried() { retries_->Increment(); }

@@ -26,14 +26,19 @@ enum class StreamState;
 // Event counts by Operation.
 using OperationCounts = std::array<std::uint64_t, 5>;
 
+// Replication lag: seconds from a source commit until now (0 for a commit time ahead of this
+// machine's clock).
+double LagSince(std::chrono::system_clock::time_point committed);
+
 class StreamMetrics {
  public:
   StreamMetrics(prometheus::Registry& registry, const std::string& stream);
 
   // A batch the destination committed: its events, size and write time.
   void Written(std::span<const Event> events, double write_seconds);
-  // Events written early whose destination transaction has now committed, by Operation.
-  void WrittenEarly(const OperationCounts& events);
+  // Events written early whose destination transaction has now committed, by Operation, and
+  // when the source committed their transaction.
+  void WrittenEarly(const OperationCounts& events, std::chrono::system_clock::time_point committed);
   void Retried();
   void Transformed(double seconds, bool ok);
   // An event that could not be delivered: skipped, or stored as a dead letter.

@@ -228,6 +228,7 @@ class Decoder final : public ChangeDecoder {
     RETURN_IF_ERROR(streamed_.Commit(streamed.xid).status());  // its spool is not needed
     offered_ = std::max(offered_, streamed.commit.end_lsn);
     out.checkpoint = Encode(streamed.commit.end_lsn);
+    out.early_commit_time = FromPgTime(streamed.commit.commit_time);
     ++commits_;
     return Status::Ok();
   }

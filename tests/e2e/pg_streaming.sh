@@ -81,7 +81,10 @@ SQL
 wait_equal e2e_stream "a streamed transaction applied before its commit"
 grep -q 'committed a transaction applied before its commit.*events=[1-9]' "$daemon_log" ||
   fail "the streamed transaction was not applied before its commit"
-echo "ok: a streamed transaction was applied before its commit"
+lag=$(http_get "$port" /metrics | sed -n 's/^replicad_replication_lag_seconds{stream="stream"} //p')
+awk -v lag="$lag" 'BEGIN { exit !(lag > 0 && lag < 600) }' ||
+  fail "replicad_replication_lag_seconds is '$lag' after the early commit, not its lag"
+echo "ok: a streamed transaction was applied before its commit (lag ${lag} s)"
 
 psql "$src" -v ON_ERROR_STOP=1 -q <<SQL
 BEGIN;

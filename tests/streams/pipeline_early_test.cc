@@ -1,7 +1,10 @@
 // Early apply in the pipeline, with scripted fakes: a transaction delivered before its commit is
-// written into the sink's held transaction, committed there before its checkpoint is stored,
-// rolled back when the source abandons it, and read again whole after a failure, without
-// waiting for a backoff; early apply is offered only where it cannot change what is written.
+// written into the sink's held transaction, committed there before its checkpoint is stored
+// (its lag then counted from its source commit), rolled back when the source abandons it, and
+// read again whole after a failure, without waiting for a backoff; early apply is offered only
+// where it cannot change what is written.
+
+#include <prometheus/registry.h>
 
 #include <catch2/catch.hpp>
 
@@ -101,6 +104,38 @@ TEST_CASE("a failed early commit refuses the transaction early and reads it agai
                       "early commit failed"};
   expected.insert(expected.end(), kReadAgain.begin(), kReadAgain.end());
   CHECK(journal == expected);
+}
+
+double GaugeValue(prometheus::Registry& registry, const std::string& name) {
+  for (const prometheus::MetricFamily& family : registry.Collect()) {
+    if (family.name == name && !family.metric.empty()) {
+      return family.metric.front().gauge.value;
+    }
+  }
+  FAIL("no metric " << name);
+  return 0;
+}
+
+TEST_CASE("an early commit sets the replication lag from its source commit time") {
+  Journal journal;
+  JournalingStore store(journal);
+  drivers::ReadResult commit = End(drivers::EarlyEnd::kCommit, {}, Position{"P1"});
+  commit.early_commit_time = std::chrono::system_clock::now() - std::chrono::minutes(5);
+  std::deque<drivers::ReadResult> script;
+  script.push_back(Early({Row(1), Row(2)}));
+  script.push_back(std::move(commit));
+  prometheus::Registry registry;
+  double lag = -1;
+  REQUIRE(RunPipeline(journal, std::move(script),
+                      std::make_unique<EarlySink>(journal, EarlySink::Failures{}), store,
+                      TestOptions(), {}, std::make_unique<StreamMetrics>(registry, "s"),
+                      [&](const Pipeline& pipeline) { lag = pipeline.lag_seconds(); })
+              .ok());
+  CHECK(lag >= 300);
+  CHECK(lag < 3600);
+  const double gauge = GaugeValue(registry, "replicad_replication_lag_seconds");
+  CHECK(gauge >= 300);
+  CHECK(gauge < 3600);
 }
 
 class Identity final : public transform::Transform {

@@ -9,6 +9,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <deque>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -207,18 +208,23 @@ inline PipelineOptions TestOptions() {
 inline Status RunPipeline(Journal& journal, std::deque<drivers::ReadResult> script,
                           std::unique_ptr<drivers::Sink> sink, positions::PositionStore& store,
                           PipelineOptions options = TestOptions(),
-                          std::deque<drivers::ReadResult> after_refusal = {}) {
+                          std::deque<drivers::ReadResult> after_refusal = {},
+                          std::unique_ptr<StreamMetrics> metrics = nullptr,
+                          const std::function<void(const Pipeline&)>& inspect = {}) {
   boost::asio::io_context io;
   Pipeline* pipeline = nullptr;
   Pipeline owned(boost::asio::make_strand(io),
                  std::make_unique<ScriptedSource>(journal, std::move(script), &pipeline,
                                                   std::move(after_refusal)),
-                 std::move(sink), store, std::move(options));
+                 std::move(sink), store, std::move(options), std::move(metrics));
   pipeline = &owned;
   Status result = Status::Internal("did not finish");
   boost::asio::co_spawn(owned.strand(), owned.Run(),
                         [&](std::exception_ptr, Status status) { result = status; });
   io.run();
+  if (inspect) {
+    inspect(owned);
+  }
   return result;
 }
 
