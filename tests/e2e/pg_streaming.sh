@@ -67,11 +67,13 @@ start() {
 start
 logged_streaming() { grep -q 'replication started.*streaming=on' "$daemon_log"; }
 wait_until 30 "replication did not start with streaming on" logged_streaming
+on_source() { psql "$src" -v ON_ERROR_STOP=1 -q "$@"; }
+expect_logged() { grep -q "$1" "$daemon_log" || fail "$2"; }  # expect_logged PATTERN FAILURE
 rows() {  # rows FROM TO TAG: an INSERT of rows of ~200 bytes
   echo "INSERT INTO e2e_stream SELECT g, repeat('$3', 200), 0 FROM generate_series($1, $2) g;"
 }
 
-psql "$src" -v ON_ERROR_STOP=1 -q <<SQL
+on_source <<SQL
 BEGIN;
 $(rows 50001 56000 e)
 UPDATE e2e_stream SET n = 4 WHERE id % 5 = 0;
@@ -79,14 +81,14 @@ DELETE FROM e2e_stream WHERE id % 13 = 0;
 COMMIT;
 SQL
 wait_equal e2e_stream "a streamed transaction applied before its commit"
-grep -q 'committed a transaction applied before its commit.*events=[1-9]' "$daemon_log" ||
-  fail "the streamed transaction was not applied before its commit"
+expect_logged 'committed a transaction applied before its commit.*events=[1-9]' \
+  "the streamed transaction was not applied before its commit"
 lag=$(http_get "$port" /metrics | sed -n 's/^replicad_replication_lag_seconds{stream="stream"} //p')
 awk -v lag="$lag" 'BEGIN { exit !(lag > 0 && lag < 600) }' ||
   fail "replicad_replication_lag_seconds is '$lag' after the early commit, not its lag"
 echo "ok: a streamed transaction was applied before its commit (lag ${lag} s)"
 
-psql "$src" -v ON_ERROR_STOP=1 -q <<SQL
+on_source <<SQL
 BEGIN;
 $(rows 1 3000 s)
 SAVEPOINT dropped;
@@ -101,12 +103,12 @@ DELETE FROM e2e_stream WHERE id % 11 = 0;
 COMMIT;
 SQL
 wait_equal e2e_stream "a streamed transaction, less its rolled-back savepoint"
-grep -q 'applying a streamed transaction.*spooled_bytes=[1-9]' "$daemon_log" ||
-  fail "replicad did not log the streamed transaction it applied"
-grep -q 'abandoned applying a streamed transaction before its commit.*savepoint rolled back' \
-  "$daemon_log" || fail "early apply was not abandoned at the rolled-back savepoint"
+expect_logged 'applying a streamed transaction.*spooled_bytes=[1-9]' \
+  "replicad did not log the streamed transaction it applied"
+expect_logged 'abandoned applying a streamed transaction before its commit.*savepoint rolled back' \
+  "early apply was not abandoned at the rolled-back savepoint"
 
-psql "$src" -v ON_ERROR_STOP=1 -q <<SQL
+on_source <<SQL
 BEGIN;
 ALTER TABLE e2e_stream ADD COLUMN extra int4 DEFAULT 7;
 $(rows 10001 14000 a)
@@ -114,14 +116,14 @@ ROLLBACK;
 INSERT INTO e2e_stream VALUES (15000, 'after the rollback', 0);
 SQL
 wait_equal e2e_stream "a streamed transaction rolled back, then a small one"
-grep -q 'abandoned applying a streamed transaction before its commit.*rolled back' "$daemon_log" ||
-  fail "early apply was not abandoned at the rollback"
+expect_logged 'abandoned applying a streamed transaction before its commit.*rolled back' \
+  "early apply was not abandoned at the rollback"
 
 # Two at once: their blocks interleave in the stream, small transactions commit between them.
-psql "$src" -v ON_ERROR_STOP=1 -q -c "BEGIN" -c "$(rows 20001 23000 x)" -c "SELECT pg_sleep(1)" \
+on_source -c "BEGIN" -c "$(rows 20001 23000 x)" -c "SELECT pg_sleep(1)" \
   -c "$(rows 23001 26000 x)" -c "COMMIT" &
 first=$!
-psql "$src" -v ON_ERROR_STOP=1 -q -c "BEGIN" -c "$(rows 30001 33000 y)" -c "SELECT pg_sleep(0.5)" \
+on_source -c "BEGIN" -c "$(rows 30001 33000 y)" -c "SELECT pg_sleep(0.5)" \
   -c "UPDATE e2e_stream SET n = 3 WHERE id BETWEEN 1 AND 2000" -c "COMMIT" &
 second=$!
 for id in $(seq 40001 40020); do
@@ -130,18 +132,18 @@ done
 wait "$first" || fail "the first concurrent transaction failed"
 wait "$second" || fail "the second concurrent transaction failed"
 wait_equal e2e_stream "two streamed transactions at once, small ones between them"
-grep -q 'abandoned applying a streamed transaction before its commit.*another transaction committed first' \
-  "$daemon_log" || fail "early apply was not abandoned when another transaction committed"
+expect_logged 'abandoned applying a streamed transaction before its commit.*another transaction committed first' \
+  "early apply was not abandoned when another transaction committed"
 
 # A row the destination rejects, inside a transaction applied early: the held transaction is
 # rolled back, the transaction is read again and applied after its commit, and that row alone
 # is dead-lettered.
-psql "$src" -v ON_ERROR_STOP=1 -q -c "INSERT INTO e2e_stream SELECT g, repeat('r', 200),
+on_source -c "INSERT INTO e2e_stream SELECT g, repeat('r', 200),
   CASE WHEN g = 403000 THEN 99 ELSE 0 END FROM generate_series(400001, 406000) g"
 all_but_one() { [[ $(psql "$dst" -Atc "SELECT count(*) FROM e2e_stream WHERE id BETWEEN 400001 AND 406000") == 5999 ]]; }
 wait_until 120 "the transaction with a rejected row did not arrive, less that row" all_but_one
-grep -q 'a transaction applied before its commit failed; it is read again' "$daemon_log" ||
-  fail "the failed early apply was not logged"
+expect_logged 'a transaction applied before its commit failed; it is read again' \
+  "the failed early apply was not logged"
 dead=$(http_get "$port" /metrics | sed -n 's/^replicad_dead_letters_total{stream="stream"} //p')
 [[ $dead == 1 ]] || fail "replicad_dead_letters_total is '$dead', not 1"
 psql "$src" -qc "DELETE FROM e2e_stream WHERE id = 403000"
@@ -155,7 +157,7 @@ echo "ok: the server streamed $streamed transactions"
 # SIGKILL while a transaction still runs and is being applied early: the destination holds
 # none of it until the source commits, and after a restart the server streams it again.
 mkfifo "$work/session"
-psql "$src" -v ON_ERROR_STOP=1 -q <"$work/session" &
+on_source <"$work/session" &
 session=$!
 exec 3>"$work/session"
 trap 'exec 3>&-; _pg_e2e_end' EXIT  # the session ends (rolled back) if this script fails
@@ -186,7 +188,7 @@ daemon_pid=
 sed -i 's/publication: e2e_stream}/publication: e2e_stream, early_apply: false}/' "$work/config.yaml"
 wait_until 60 "the stopped process's walsender kept the slot" released
 start
-psql "$src" -v ON_ERROR_STOP=1 -q -c "BEGIN" -c "$(rows 100001 300000 z)" -c "COMMIT"
+on_source -c "BEGIN" -c "$(rows 100001 300000 z)" -c "COMMIT"
 arriving() { (($(psql "$dst" -Atc "SELECT count(*) FROM e2e_stream WHERE id > 100000") > 0)); }
 wait_until 120 "the large transaction never began to arrive" arriving
 kill -9 "$daemon_pid"
