@@ -266,9 +266,7 @@ Task<Status> Pipeline::WriteEarly(std::uint64_t transaction, const std::vector<E
   }
   early_transaction_ = transaction;
   if (Status written = co_await sink_->WriteEarly(events); !written.ok()) {
-    early_transaction_.reset();
-    early_events_ = {};
-    co_await sink_->AbandonEarly();
+    co_await DropEarly();
     co_return EarlyFailed(transaction, written);
   }
   for (const Event& event : events) {
@@ -281,7 +279,7 @@ Task<Status> Pipeline::WriteEarly(std::uint64_t transaction, const std::vector<E
 }
 
 Task<Status> Pipeline::EndEarly(drivers::EarlyEnd end,
-                                std::chrono::system_clock::time_point committed) {
+                                std::chrono::system_clock::time_point commit_time) {
   if (!early_transaction_) {
     co_return Status::Ok();  // nothing of it was written
   }
@@ -299,9 +297,9 @@ Task<Status> Pipeline::EndEarly(drivers::EarlyEnd end,
     total += count;
   }
   events_written_ += total;
-  lag_seconds_ = LagSince(committed);
+  lag_seconds_ = LagSince(commit_time);
   if (metrics_) {
-    metrics_->WrittenEarly(events, committed);
+    metrics_->WrittenEarly(events, commit_time);
   }
   log::Info("committed a transaction applied before its commit",
             {{"stream", options_.stream_id},

@@ -87,7 +87,7 @@ class Pipeline {
   Task<void> DropEarly();
   Task<Status> WriteAll(std::vector<Event>& events);
   Task<Status> WriteEarly(std::uint64_t transaction, const std::vector<Event>& events);
-  Task<Status> EndEarly(drivers::EarlyEnd end, std::chrono::system_clock::time_point committed);
+  Task<Status> EndEarly(drivers::EarlyEnd end, std::chrono::system_clock::time_point commit_time);
   Status EarlyFailed(std::uint64_t transaction, const Status& error);
   Task<Status> TransformAll(std::vector<Event>& events);
   Task<Status> HandleBadEvent(const Event& event, const Status& error, std::uint32_t attempts,
