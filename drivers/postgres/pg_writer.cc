@@ -201,24 +201,35 @@ Status PgWriter::CopyRows(const std::string& table, const ColumnTypes& types,
     type_names.push_back(types.at(column));
     column_list += (column_list.empty() ? "" : ", ") + QuoteIdentifier(column);
   }
-  ASSIGN_OR_RETURN(std::string data, CopyText(columns, type_names, rows));
   if (on_conflict.empty()) {
+    ASSIGN_OR_RETURN(std::string data, CopyText(columns, type_names, rows));
     return CopyIn(*connection_, table, column_list, data, TakeBegin());
   }
-  // New rows are the common case: COPY them straight in. Only a replay (the keys exist
-  // already) pays for the merge through a staging table: the conflict fails the transaction,
-  // and the writer runs the batch again (RetryGrouped). A savepoint would spare that, at two
-  // round trips and a subtransaction for every COPY.
-  const bool all_inserts = std::all_of(rows.begin(), rows.end(), [](const Event* row) {
-    return row->operation == Operation::kInsert || row->operation == Operation::kSnapshot;
-  });
-  if (all_inserts && merge_transactions_left_ == 0) {
-    Status copied = CopyIn(*connection_, table, column_list, data, TakeBegin());
-    if (copied.native_code() == "23505") {
-      copy_conflicted_ = true;
+  // New rows are the common case: COPY them straight in, and merge only the rest through a
+  // staging table. A new row whose key exists (a replay) fails the transaction, and the writer
+  // runs the batch again merging everything (RetryGrouped). A savepoint would spare that, at
+  // two round trips and a subtransaction for every COPY. Keys are unique within a run, so the
+  // two parts commute.
+  if (merge_transactions_left_ == 0) {
+    std::vector<const Event*> fresh, changed;
+    for (const Event* row : rows) {
+      const bool is_new =
+          row->operation == Operation::kInsert || row->operation == Operation::kSnapshot;
+      (is_new ? fresh : changed).push_back(row);
     }
-    return copied;
+    if (fresh.size() >= kCopyMinRows) {
+      ASSIGN_OR_RETURN(std::string data, CopyText(columns, type_names, fresh));
+      Status copied = CopyIn(*connection_, table, column_list, data, TakeBegin());
+      if (copied.native_code() == "23505") {
+        copy_conflicted_ = true;
+      }
+      if (!copied.ok() || changed.empty()) {
+        return copied;
+      }
+      return UpsertRows(table, types, columns, changed);
+    }
   }
+  ASSIGN_OR_RETURN(std::string data, CopyText(columns, type_names, rows));
   ASSIGN_OR_RETURN(std::string stage, StageTable(table, columns));
   // Emptying a stage takes a new file; only a second run into it in one transaction needs that.
   if (!filled_stages_.insert(stage).second) {

@@ -148,6 +148,57 @@ TEST_CASE_METHOD(Fixture, "a COPY run that meets existing keys is merged; a bad 
   CHECK(summary() == R"({"n":250,"total":131375,"id":1})");
 }
 
+TEST_CASE_METHOD(Fixture,
+                 "a run of new rows and updates stores the same table however it is split") {
+  auto summary = [&] {
+    return Rows(*admin,
+                "(SELECT count(*) AS n, sum(qty) AS total, min(id) AS id FROM writer_test) ");
+  };
+  // Updates of ids 1..updates (qty id + 1000) interleaved with inserts of 101..100+inserts,
+  // then id 101 updated again (its last change is an update) and `bad` given qty -1.
+  auto mixed = [](int inserts, int updates, int bad = 0) {
+    std::vector<Event> events;
+    for (int i = 1; i <= std::max(inserts, updates); ++i) {
+      if (i <= updates) {
+        const std::string key = "{\"id\":" + std::to_string(i) + "}";
+        const std::string row = "{\"id\":" + std::to_string(i) +
+                                ",\"qty\":" + std::to_string(i == bad ? -1 : i + 1000) + "}";
+        events.push_back(Change(Operation::kUpdate, key.c_str(), row.c_str()));
+      }
+      if (i <= inserts) {
+        std::vector<Event> insert = testing::QtyInserts(100 + i, 1);
+        events.push_back(std::move(insert.front()));
+      }
+    }
+    events.push_back(Change(Operation::kUpdate, R"({"id":101})", R"({"id":101,"qty":7})"));
+    return events;
+  };
+  PgWriter writer(Connect(), {});
+  REQUIRE(writer.Write(testing::QtyInserts(1, 100)).status.ok());
+  // 40 new rows COPY straight in; 40 updates (and id 101) merge through a staging table.
+  const std::vector<Event> batch = mixed(40, 40);
+  WriteResult written = writer.Write(batch);
+  INFO(written.status.ToString());
+  REQUIRE(written.status.ok());
+  CHECK(written.written == batch.size());
+  // 1..40: id + 1000; 41..100: id; 101: 7; 102..140: id.
+  CHECK(summary() == R"({"n":140,"total":49776,"id":1})");
+  REQUIRE(writer.Write(batch).status.ok());  // a replay: the new rows exist, all merge
+  CHECK(summary() == R"({"n":140,"total":49776,"id":1})");
+  Sql(*admin, "DELETE FROM writer_test WHERE id > 100");
+  Sql(*admin, "UPDATE writer_test SET qty = id");
+  // A few changed rows beside many new ones go in one VALUES statement.
+  REQUIRE(writer.Write(mixed(40, 5)).status.ok());
+  CHECK(summary() == R"({"n":140,"total":14776,"id":1})");
+  // A bad row among the merged ones is still found, and nothing of its batch is committed.
+  Sql(*admin, "DELETE FROM writer_test WHERE id > 100");
+  WriteResult bad = writer.Write(mixed(40, 40, 20));
+  CHECK(bad.status.code() == StatusCode::kDataError);
+  CHECK(bad.written == 38);  // update 20 follows 19 updates and 19 inserts
+  CHECK(Rows(*admin, "(SELECT count(*) AS n, 1 AS id FROM writer_test WHERE id > 100) ") ==
+        R"({"n":0,"id":1})");
+}
+
 TEST_CASE_METHOD(Fixture, "a COMMIT that fails leaves no staging table believed to exist") {
   Sql(*admin, "DROP TABLE IF EXISTS deferred_test");
   Sql(*admin,
