@@ -303,12 +303,48 @@ begin_measurement() {
   reset_tables "$4"
   busy_check "$3" "$1" "$2"
   "${2}_start" || { "${2}_stop" || true; record "$3 $1 $2 fail"; return 1; }
+  mark_cpu "$2"
 }
 
-# end_measurement SCENARIO SYSTEM ROUND: compares the tables, stops the system, notes its
-# peak RSS and CPU.
+# The CPU of the processes that replicate: the source's walsender, and the apply side (native's
+# apply worker; replicad's process and its destination backends), counted from the start of a
+# measurement (mark_cpu) to its end; a process started since (C's resume) counts from its start.
+declare -A cpu_base=()
+side_pids() { # side_pids SYSTEM: "WALSENDER APPLY..."
+  local slot=replicad_bench apply=$replicad_pid
+  if [[ $1 == native ]]; then
+    slot=bench_native
+    apply=$(q "$dst" -c "SELECT pid FROM pg_stat_subscription
+                         WHERE subname = 'bench_native' AND pid IS NOT NULL")
+  else
+    apply+=" $(q "$dst" -c "SELECT pid FROM pg_stat_activity
+                            WHERE application_name = 'replicad' AND backend_type = 'client backend'")"
+  fi
+  echo "$(q "$src" -c "SELECT active_pid FROM pg_replication_slots WHERE slot_name = '$slot'") $apply"
+}
+ticks() { awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+mark_cpu() { # mark_cpu SYSTEM
+  local pid
+  cpu_base=()
+  for pid in $(side_pids "$1"); do cpu_base[$pid]=$(ticks "$pid"); done
+}
+side_cpu() { # side_cpu SCENARIO SYSTEM ROUND: records walsender and apply-side CPU seconds
+  local pids pid used total=0 ws=0 hz
+  hz=$(getconf CLK_TCK)
+  read -ra pids <<<"$(side_pids "$2")"
+  for pid in "${pids[@]}"; do
+    used=$(($(ticks "$pid") - ${cpu_base[$pid]:-0}))
+    if [[ $pid == "${pids[0]}" ]]; then ws=$used; else total=$((total + used)); fi
+  done
+  record "$3 cpuws-$1 $2 $(awk -v t="$ws" -v hz="$hz" 'BEGIN { printf "%.2f", t / hz }')"
+  record "$3 cpuapply-$1 $2 $(awk -v t="$total" -v hz="$hz" 'BEGIN { printf "%.2f", t / hz }')"
+}
+
+# end_measurement SCENARIO SYSTEM ROUND: compares the tables, notes the CPU of the processes
+# that replicate, stops the system, notes its peak RSS and CPU.
 end_measurement() {
   verify "$2" "$1" "$3"
+  side_cpu "$1" "$2" "$3"
   "${2}_stop"
   [[ -z $peak_rss_kb ]] || record "$3 rss-$1 $2 $peak_rss_kb"
   [[ -z $cpu_s ]] || record "$3 cpu-$1 $2 $cpu_s"
@@ -508,6 +544,21 @@ END {
       printf format, name[sc], r (busy ? "*" : ""), n, p, ratio, rss, cpu, ver
     }
     if (rounds > 1) printf format, name[sc], "med", "", "", median(ratios), "", "", ""
+  }
+  printf "\nCPU seconds of the processes that replicate, over each measurement: the source\x27s walsender\n"
+  printf "(ws), and the apply side (apply): native\x27s apply worker, or replicad\x27s process and its\n"
+  printf "destination backend; ratio = replicad / native apply side\n"
+  for (s = 1; s <= 4; s++) {
+    sc = scenarios[s]; ratios = ""
+    if (sc == "Blag" || index(run, sc) == 0) continue
+    for (r = 1; r <= rounds; r++) {
+      na = value[r, "cpuapply-" sc, "native"]; ra = value[r, "cpuapply-" sc, "replicad"]
+      ratio = number(na) && number(ra) && na + 0 > 0 ? sprintf("%.2f", ra / na) : "n/a"
+      if (ratio != "n/a") ratios = ratios " " ratio
+      printf "  %s round %d  native ws %5s apply %5s   replicad ws %5s apply %5s   ratio %s\n", sc, r,
+             value[r, "cpuws-" sc, "native"], na, value[r, "cpuws-" sc, "replicad"], ra, ratio
+    }
+    if (rounds > 1) printf "  %s median apply-side ratio %s\n", sc, median(ratios)
   }
   if (index(run, "C")) printf "\nC\x27s floor, the walsender alone (pg_recvlogical into /dev/null), and each system\x27s time over it:\n"
   for (r = 1; r <= rounds && index(run, "C"); r++) {
