@@ -310,8 +310,8 @@ begin_measurement() {
 # apply worker; replicad's process and its destination backends), counted from the start of a
 # measurement (mark_cpu) to its end; a process started since (C's resume) counts from its start.
 declare -A cpu_base=()
-side_pids() { # side_pids SYSTEM: "WALSENDER APPLY..."
-  local slot=replicad_bench apply=$replicad_pid
+side_pids() { # side_pids SYSTEM: "WALSENDER APPLY..." (walsender 0 when the slot is inactive)
+  local slot=replicad_bench apply=$replicad_pid walsender
   if [[ $1 == native ]]; then
     slot=bench_native
     apply=$(q "$dst" -c "SELECT pid FROM pg_stat_subscription
@@ -320,7 +320,8 @@ side_pids() { # side_pids SYSTEM: "WALSENDER APPLY..."
     apply+=" $(q "$dst" -c "SELECT pid FROM pg_stat_activity
                             WHERE application_name = 'replicad' AND backend_type = 'client backend'")"
   fi
-  echo "$(q "$src" -c "SELECT active_pid FROM pg_replication_slots WHERE slot_name = '$slot'") $apply"
+  walsender=$(q "$src" -c "SELECT active_pid FROM pg_replication_slots WHERE slot_name = '$slot'")
+  echo "${walsender:-0} $apply"
 }
 ticks() { awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 mark_cpu() { # mark_cpu SYSTEM
