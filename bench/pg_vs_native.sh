@@ -227,9 +227,8 @@ replicad_pause() {
 
 replicad_stop() {
   peak_rss_kb=$(awk '/^VmHWM/ {print $2}' "/proc/$replicad_pid/status" 2>/dev/null || true)
-  # user + system CPU seconds over the process's life (fields 14 and 15 of stat, in ticks)
-  cpu_s=$(awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.1f", ($12 + $13) / hz}' \
-    "/proc/$replicad_pid/stat" 2>/dev/null || true)
+  cpu_s=  # user + system CPU seconds over the process's life
+  [[ ! -r /proc/$replicad_pid/stat ]] || cpu_s=$(seconds "$(ticks "$replicad_pid")" 1)
   [[ -z $replicad_pid ]] || stop_pid "$replicad_pid" 40  # none while paused
   replicad_pid=
   if [[ $stopped_status != 0 ]]; then
@@ -323,22 +322,23 @@ side_pids() { # side_pids SYSTEM: "WALSENDER APPLY..." (walsender 0 when the slo
   walsender=$(q "$src" -c "SELECT active_pid FROM pg_replication_slots WHERE slot_name = '$slot'")
   echo "${walsender:-0} $apply"
 }
+# ticks PID: its user + system CPU so far (fields 14 and 15 of stat), 0 if it is gone.
 ticks() { awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+seconds() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v d="${2:-2}" 'BEGIN { printf "%.*f", d, t / hz }'; }
 mark_cpu() { # mark_cpu SYSTEM
   local pid
   cpu_base=()
   for pid in $(side_pids "$1"); do cpu_base[$pid]=$(ticks "$pid"); done
 }
 side_cpu() { # side_cpu SCENARIO SYSTEM ROUND: records walsender and apply-side CPU seconds
-  local pids pid used total=0 ws=0 hz
-  hz=$(getconf CLK_TCK)
+  local pids pid used total=0 ws=0
   read -ra pids <<<"$(side_pids "$2")"
   for pid in "${pids[@]}"; do
     used=$(($(ticks "$pid") - ${cpu_base[$pid]:-0}))
     if [[ $pid == "${pids[0]}" ]]; then ws=$used; else total=$((total + used)); fi
   done
-  record "$3 cpuws-$1 $2 $(awk -v t="$ws" -v hz="$hz" 'BEGIN { printf "%.2f", t / hz }')"
-  record "$3 cpuapply-$1 $2 $(awk -v t="$total" -v hz="$hz" 'BEGIN { printf "%.2f", t / hz }')"
+  record "$3 cpuws-$1 $2 $(seconds "$ws")"
+  record "$3 cpuapply-$1 $2 $(seconds "$total")"
 }
 
 # end_measurement SCENARIO SYSTEM ROUND: compares the tables, notes the CPU of the processes

@@ -8,9 +8,9 @@
 // rows; for up to 1000, a plain COPY of the new rows (inserts) when there are enough of them,
 // and COPY of the rest into a staging table merged with one INSERT ... SELECT ... ON CONFLICT.
 // A plain COPY that meets an existing key fails the transaction, and the batch is written
-// again merging (RetryGrouped). Delete runs
-// become DELETE ... WHERE (key) IN (...), truncate becomes TRUNCATE. BEGIN is sent with the
-// transaction's first statement, in the COPY's round trip when that is a COPY.
+// again merging (RetryGrouped). Delete runs become DELETE ... WHERE (key) IN (...), truncate
+// becomes TRUNCATE. BEGIN is sent with the transaction's first statement, in the COPY's round
+// trip when that is a COPY.
 
 #include <map>
 #include <memory>
