@@ -195,12 +195,19 @@ class Decoder final : public ChangeDecoder {
 
   // The spooled changes go out as one ordinary transaction, a read's worth at a time.
   Status On(pgoutput::StreamCommit& streamed, ReadResult& out) {
-    if (early_ && early_->xid == streamed.xid && streamed.commit.commit_lsn >= skip_until_) {
+    const bool early_one = early_ && early_->xid == streamed.xid;
+    if (early_one && streamed.commit.commit_lsn >= skip_until_) {
       return CommitEarly(streamed, out);
     }
-    if (!MakeRoomForOrdinaryRows(out, early_ && early_->xid == streamed.xid
-                                          ? "committed before the checkpoint"
-                                          : "another transaction committed first")) {
+    if (!early_one && streamed_.StreamedNothing(streamed.xid)) {
+      // Another table's, say: it only moves the checkpoint, and one held early goes on.
+      RETURN_IF_ERROR(streamed_.Commit(streamed.xid).status());
+      pgoutput::Begin begin{streamed.commit.commit_lsn, streamed.commit.commit_time, streamed.xid};
+      RETURN_IF_ERROR(On(begin, out));
+      return On(streamed.commit, out);
+    }
+    if (!MakeRoomForOrdinaryRows(out, early_one ? "committed before the checkpoint"
+                                                : "another transaction committed first")) {
       return Defer();
     }
     ASSIGN_OR_RETURN(replay_, streamed_.Commit(streamed.xid));

@@ -156,6 +156,11 @@ Result<std::unique_ptr<TransactionSpool>> StreamedTransactions::Commit(std::uint
   return spool;
 }
 
+bool StreamedTransactions::StreamedNothing(std::uint32_t xid) const {
+  const auto found = open_.find(xid);
+  return found != open_.end() && found->second->size() == 0;
+}
+
 void StreamedTransactions::Clear() {
   block_ = nullptr;
   open_.clear();

@@ -75,6 +75,8 @@ class StreamedTransactions {
   [[nodiscard]] Status Abort(std::uint32_t xid, std::uint32_t subxid);
   // The committed transaction's spool, rewound for reading; Corruption if it was never streamed.
   [[nodiscard]] Result<std::unique_ptr<TransactionSpool>> Commit(std::uint32_t xid);
+  // True when `xid` was streamed and holds no change: the publication kept none of its rows.
+  bool StreamedNothing(std::uint32_t xid) const;
   void Clear();
 
  private:

@@ -2,7 +2,8 @@
 # Transactions PostgreSQL streams while they run (pgoutput protocol 2, streaming 'on'), through
 # the real binary, with the walsender's logical_decoding_work_mem at its 64kB minimum so that
 # every transaction here of more than 64kB is streamed:
-# - one applied before its commit (early apply);
+# - one applied before its commit (early apply), and one that stays applied early while another
+#   table's streamed transaction commits first;
 # - three that abandon early apply and are applied from the spool after their commit: one
 #   with a savepoint rolled back in it, one rolled back whole (with a column added in it,
 #   which must not outlive it), and two running at once with small ones between them;
@@ -24,7 +25,7 @@ port=$(free_port)
 mkdir "$work/tmp"
 
 schema="CREATE TABLE e2e_stream (id int8 PRIMARY KEY, body text, n int4)"
-psql "$src" -qc "DROP TABLE IF EXISTS e2e_stream; DROP PUBLICATION IF EXISTS e2e_stream; $schema"
+psql "$src" -qc "DROP TABLE IF EXISTS e2e_stream, e2e_stream_other; DROP PUBLICATION IF EXISTS e2e_stream; $schema"
 psql "$dst" -qc "DROP TABLE IF EXISTS e2e_stream; $schema;
                  ALTER TABLE e2e_stream ADD CONSTRAINT n_is_not_99 CHECK (n <> 99)"
 [[ $src != *\?* ]] || fail "the test expects a source URI without parameters: $src"
@@ -88,6 +89,28 @@ awk -v lag="$lag" 'BEGIN { exit !(lag > 0 && lag < 600) }' ||
   fail "replicad_replication_lag_seconds is '$lag' after the early commit, not its lag"
 echo "ok: a streamed transaction was applied before its commit (lag ${lag} s)"
 
+# A streamed transaction of a table outside the publication commits while one is held open
+# early: none of its rows are ours, so early apply goes on.
+psql "$src" -qc "CREATE TABLE e2e_stream_other (id int8 PRIMARY KEY, body text)"
+abandoned=$(grep -c 'abandoned applying' "$daemon_log" || true)
+on_source -c "BEGIN" -c "$(rows 500001 503000 h)" -c "SELECT pg_sleep(3)" \
+  -c "$(rows 503001 504000 h)" -c "COMMIT" >/dev/null &
+ours=$!
+held() {  # a destination session has written in a transaction still open
+  (($(psql "$dst" -Atc "SELECT count(*) FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()") > 0))
+}
+wait_until 60 "the running transaction was never applied early" held
+psql "$src" -qc "INSERT INTO e2e_stream_other SELECT g, repeat('o', 200) FROM generate_series(1, 10000) g"
+wait "$ours" || fail "the transaction held early failed"
+wait_equal e2e_stream "a transaction held early while another table's streamed one committed"
+[[ $(grep -c 'abandoned applying' "$daemon_log" || true) == "$abandoned" ]] ||
+  fail "early apply was abandoned for a transaction none of whose rows are published"
+expect_logged 'committed a transaction applied before its commit.*events=4000' \
+  "the transaction held early was not committed early"
+! grep -q 'spooled_bytes=0' "$daemon_log" || fail "an empty streamed transaction was replayed"
+psql "$src" -qc "DROP TABLE e2e_stream_other"
+echo "ok: another table's streamed transaction did not end early apply"
+
 on_source <<SQL
 BEGIN;
 $(rows 1 3000 s)
@@ -121,10 +144,10 @@ expect_logged 'abandoned applying a streamed transaction before its commit.*roll
 
 # Two at once: their blocks interleave in the stream, small transactions commit between them.
 on_source -c "BEGIN" -c "$(rows 20001 23000 x)" -c "SELECT pg_sleep(1)" \
-  -c "$(rows 23001 26000 x)" -c "COMMIT" &
+  -c "$(rows 23001 26000 x)" -c "COMMIT" >/dev/null &
 first=$!
 on_source -c "BEGIN" -c "$(rows 30001 33000 y)" -c "SELECT pg_sleep(0.5)" \
-  -c "UPDATE e2e_stream SET n = 3 WHERE id BETWEEN 1 AND 2000" -c "COMMIT" &
+  -c "UPDATE e2e_stream SET n = 3 WHERE id BETWEEN 1 AND 2000" -c "COMMIT" >/dev/null &
 second=$!
 for id in $(seq 40001 40020); do
   psql "$src" -qc "INSERT INTO e2e_stream VALUES ($id, 'small', 0)"
@@ -162,9 +185,6 @@ session=$!
 exec 3>"$work/session"
 trap 'exec 3>&-; _pg_e2e_end' EXIT  # the session ends (rolled back) if this script fails
 echo "BEGIN; $(rows 60001 90000 w)" >&3
-held() {  # a destination session has written in a transaction still open
-  (($(psql "$dst" -Atc "SELECT count(*) FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()") > 0))
-}
 wait_until 60 "the running transaction was never applied early" held
 early=$(psql "$dst" -Atc "SELECT count(*) FROM e2e_stream WHERE id BETWEEN 60001 AND 90000")
 ((early == 0)) || fail "$early rows of a transaction still running show in the destination"
