@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <utility>
@@ -36,6 +37,7 @@ Result<PgPosition> DecodePosition(const Position& position) {
 namespace {
 
 namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
 
 // How often the server hears our position (and we ask how much WAL the slot retains).
@@ -80,6 +82,13 @@ class PgSource final : public Source {
       }
       skip_until_ = decoded->lsn;
       checkpoint_system_id_ = decoded->system_id;
+    }
+    // Two server processes start up: at once, rather than one after the other.
+    auto [controlled, replicating] =
+        co_await (RunBlocking([&] { return Connect(control_, options_.connect); }) &&
+                  RunBlocking([&] { return Connect(replication_, ReplicationOptions()); }));
+    if (!controlled.ok() || !replicating.ok()) {
+      co_return controlled.ok() ? replicating : controlled;
     }
     Result<Lsn> start = co_await RunBlocking([&]() { return Prepare(resume.has_value()); });
     if (!start.ok()) {
@@ -264,12 +273,19 @@ class PgSource final : public Source {
   }
 
   // Blocking: runs on the blocking pool.
-  Result<Lsn> Prepare(bool has_checkpoint) {
-    ASSIGN_OR_RETURN(control_, PgConnection::Connect(options_.connect));
-    RETURN_IF_ERROR(CheckServer(*control_));
+  static Status Connect(std::unique_ptr<PgConnection>& connection, const ConnectOptions& options) {
+    ASSIGN_OR_RETURN(connection, PgConnection::Connect(options));
+    return Status::Ok();
+  }
+
+  ConnectOptions ReplicationOptions() const {
     ConnectOptions replication = options_.connect;
     replication.replication = true;
-    ASSIGN_OR_RETURN(replication_, PgConnection::Connect(replication));
+    return replication;
+  }
+
+  Result<Lsn> Prepare(bool has_checkpoint) {
+    RETURN_IF_ERROR(CheckServer(*control_));
     PgResult identity(PQexec(replication_->raw(), "IDENTIFY_SYSTEM"));
     if (PQresultStatus(identity.get()) != PGRES_TUPLES_OK || PQntuples(identity.get()) != 1) {
       return ClassifyError(replication_->raw(), identity.get(), "IDENTIFY_SYSTEM");
