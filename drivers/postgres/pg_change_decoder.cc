@@ -15,6 +15,7 @@ namespace {
 using pgoutput::Lsn;
 
 constexpr std::size_t kMaxRefusedEarly = 1024;
+constexpr std::size_t kMaxEarlyCandidates = 1024;
 constexpr std::int64_t kPgEpochOffsetMicros = 946'684'800'000'000;  // 2000-01-01 in Unix time
 
 std::chrono::system_clock::time_point FromPgTime(pgoutput::PgTime time) {
@@ -58,6 +59,7 @@ class Decoder final : public ChangeDecoder {
     streamed_.Clear();
     replay_.reset();
     early_.reset();
+    early_candidates_.clear();
     early_relations_.clear();
     deferred_.clear();
     end_read_ = false;
@@ -109,16 +111,25 @@ class Decoder final : public ChangeDecoder {
     }
     received_ = std::max(received_, ReadBigEndian(message, 9));
     const std::string_view payload = message.substr(25);
+    message_ = message;
     if (TransactionSpool* block = streamed_.block()) {
       ASSIGN_OR_RETURN(std::optional<pgoutput::StreamedChange> change,
                        pgoutput::SplitStreamedChange(payload));
       if (change) {
+        if (early_candidates_.erase(block->xid()) > 0 && !early_) {
+          if (!out.events.empty()) {
+            early_candidates_.insert(block->xid());
+            return Defer();  // an early read holds that transaction's changes and nothing else
+          }
+          early_ = EarlyTransaction{block->xid()};
+          log::Info("applying a streamed transaction before its commit",
+                    {{"stream", stream_id_}, {"xid", static_cast<std::int64_t>(block->xid())}});
+        }
         RETURN_IF_ERROR(block->Append(change->xid, change->tag, change->body));
         return early_ && early_->xid == block->xid() ? DeliverEarly(*change, out) : Status::Ok();
       }
     }
     ASSIGN_OR_RETURN(pgoutput::Message decoded, pgoutput::Decode(payload));
-    message_ = message;
     if (IsRow(decoded) && !skip_transaction_ && !MakeRoomForOrdinaryRows(out)) {
       return Defer();
     }
@@ -159,17 +170,16 @@ class Decoder final : public ChangeDecoder {
   // One checkpointed already (it committed before where we resumed) is found out at its
   // commit and abandoned there: nothing of it is committed early.
   bool MayDeliverEarly(std::uint32_t xid) const {
-    return early_allowed_ && !early_ && !early_refused_.contains(xid);
+    return early_allowed_ && !early_refused_.contains(xid);
   }
 
-  Status On(pgoutput::StreamStart& start, ReadResult& out) {
-    if (start.first_segment && MayDeliverEarly(start.xid)) {
-      if (!out.events.empty()) {
-        return Defer();  // an early read holds that transaction's changes and nothing else
-      }
-      early_ = EarlyTransaction{start.xid};
-      log::Info("applying a streamed transaction before its commit",
-                {{"stream", stream_id_}, {"xid", static_cast<std::int64_t>(start.xid)}});
+  // Delivered early is the first to bring a change while none is: not one whose changes all
+  // belong to tables outside the publication (its blocks are empty), nor one with changes
+  // spooled already.
+  Status On(pgoutput::StreamStart& start, ReadResult&) {
+    if (start.first_segment && MayDeliverEarly(start.xid) &&
+        early_candidates_.size() < kMaxEarlyCandidates) {
+      early_candidates_.insert(start.xid);
     }
     return streamed_.StartBlock(start.xid, start.first_segment);
   }
@@ -180,6 +190,9 @@ class Decoder final : public ChangeDecoder {
   }
 
   Status On(pgoutput::StreamAbort& abort, ReadResult& out) {
+    if (abort.subxid == abort.xid) {
+      early_candidates_.erase(abort.xid);
+    }
     if (early_ && early_->xid == abort.xid) {
       // A rolled-back savepoint too: what it wrote early is in the held transaction.
       if (!EndEarly(EarlyEnd::kAbandon, out)) {
@@ -195,6 +208,7 @@ class Decoder final : public ChangeDecoder {
 
   // The spooled changes go out as one ordinary transaction, a read's worth at a time.
   Status On(pgoutput::StreamCommit& streamed, ReadResult& out) {
+    early_candidates_.erase(streamed.xid);
     const bool early_one = early_ && early_->xid == streamed.xid;
     if (early_one && streamed.commit.commit_lsn >= skip_until_) {
       return CommitEarly(streamed, out);
@@ -382,7 +396,8 @@ class Decoder final : public ChangeDecoder {
     std::uint32_t xid = 0;
     std::size_t delivered = 0;  // events
   };
-  std::optional<EarlyTransaction> early_;  // the streamed one delivered early
+  std::optional<EarlyTransaction> early_;               // the streamed one delivered early
+  std::unordered_set<std::uint32_t> early_candidates_;  // streamed, no change of theirs yet
   bool early_allowed_ = false;
   std::unordered_set<std::uint32_t> early_refused_;  // xids to deliver after their commit only
   std::unordered_map<pgoutput::Oid, pgoutput::Relation> early_relations_;  // its RELATIONs

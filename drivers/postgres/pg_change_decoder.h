@@ -6,8 +6,9 @@
 //
 // A transaction the server streams while it runs (protocol 2) is spooled
 // (pg_transaction_spool.h) and, once it commits, read out of the spool by Replay before
-// anything after it. With early apply allowed, one such transaction at a time is also
-// delivered as it arrives (ReadResult::early_transaction), its RELATION messages taking effect
+// anything after it. With early apply allowed, one such transaction at a time (the first to
+// bring a change while none is) is also delivered as it arrives
+// (ReadResult::early_transaction), its RELATION messages taking effect
 // at its commit; it is abandoned (EarlyEnd::kAbandon), and read out of its spool after its
 // commit instead, when another transaction's rows come first, when it or a savepoint in it is
 // rolled back, or when it turns out to have committed before the checkpoint. A read holds

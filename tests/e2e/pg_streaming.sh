@@ -2,8 +2,8 @@
 # Transactions PostgreSQL streams while they run (pgoutput protocol 2, streaming 'on'), through
 # the real binary, with the walsender's logical_decoding_work_mem at its 64kB minimum so that
 # every transaction here of more than 64kB is streamed:
-# - one applied before its commit (early apply), and one that stays applied early while another
-#   table's streamed transaction commits first;
+# - one applied before its commit (early apply), and one applied early while another table's
+#   streamed transaction, begun before it, commits;
 # - three that abandon early apply and are applied from the spool after their commit: one
 #   with a savepoint rolled back in it, one rolled back whole (with a column added in it,
 #   which must not outlive it), and two running at once with small ones between them;
@@ -89,18 +89,23 @@ awk -v lag="$lag" 'BEGIN { exit !(lag > 0 && lag < 600) }' ||
   fail "replicad_replication_lag_seconds is '$lag' after the early commit, not its lag"
 echo "ok: a streamed transaction was applied before its commit (lag ${lag} s)"
 
-# A streamed transaction of a table outside the publication commits while one is held open
-# early: none of its rows are ours, so early apply goes on.
+# Another table's transaction, outside the publication, streams first and commits while ours
+# is held open early: none of its rows are ours, so it neither takes early apply nor ends it.
 psql "$src" -qc "CREATE TABLE e2e_stream_other (id int8 PRIMARY KEY, body text)"
 abandoned=$(grep -c 'abandoned applying' "$daemon_log" || true)
-on_source -c "BEGIN" -c "$(rows 500001 503000 h)" -c "SELECT pg_sleep(3)" \
+on_source -c "BEGIN" \
+  -c "INSERT INTO e2e_stream_other SELECT g, repeat('o', 200) FROM generate_series(1, 10000) g" \
+  -c "SELECT pg_sleep(3)" -c "COMMIT" >/dev/null &
+other=$!
+sleep 1
+on_source -c "BEGIN" -c "$(rows 500001 503000 h)" -c "SELECT pg_sleep(4)" \
   -c "$(rows 503001 504000 h)" -c "COMMIT" >/dev/null &
 ours=$!
 held() {  # a destination session has written in a transaction still open
   (($(psql "$dst" -Atc "SELECT count(*) FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()") > 0))
 }
-wait_until 60 "the running transaction was never applied early" held
-psql "$src" -qc "INSERT INTO e2e_stream_other SELECT g, repeat('o', 200) FROM generate_series(1, 10000) g"
+wait_until 60 "our transaction was never applied early" held
+wait "$other" || fail "the other table's transaction failed"
 wait "$ours" || fail "the transaction held early failed"
 wait_equal e2e_stream "a transaction held early while another table's streamed one committed"
 [[ $(grep -c 'abandoned applying' "$daemon_log" || true) == "$abandoned" ]] ||
@@ -109,7 +114,7 @@ expect_logged 'committed a transaction applied before its commit.*events=4000' \
   "the transaction held early was not committed early"
 ! grep -q 'spooled_bytes=0' "$daemon_log" || fail "an empty streamed transaction was replayed"
 psql "$src" -qc "DROP TABLE e2e_stream_other"
-echo "ok: another table's streamed transaction did not end early apply"
+echo "ok: another table's streamed transaction neither took early apply nor ended it"
 
 on_source <<SQL
 BEGIN;
