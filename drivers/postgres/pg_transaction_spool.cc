@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "drivers/postgres/pgoutput.h"
+
 namespace replicad::drivers::postgres {
 namespace {
 
@@ -57,6 +59,7 @@ Status TransactionSpool::Append(std::uint32_t xid, char tag, std::string_view bo
     return FileError("writing");
   }
   size_ += sizeof length + length;
+  appended_rows_ = appended_rows_ || pgoutput::IsRowTag(tag);
   return Status::Ok();
 }
 
@@ -158,7 +161,7 @@ Result<std::unique_ptr<TransactionSpool>> StreamedTransactions::Commit(std::uint
 
 bool StreamedTransactions::StreamedNothing(std::uint32_t xid) const {
   const auto found = open_.find(xid);
-  return found != open_.end() && found->second->size() == 0;
+  return found != open_.end() && (found->second->size() == 0 || !found->second->appended_rows());
 }
 
 void StreamedTransactions::Clear() {

@@ -44,6 +44,9 @@ class TransactionSpool {
   [[nodiscard]] Result<bool> Next(std::string& message);
 
   std::uint64_t size() const { return size_; }  // bytes written, less what aborts dropped
+  // Whether a RELATION, row or TRUNCATE message was ever appended (logical messages, types
+  // and origins are not rows).
+  bool appended_rows() const { return appended_rows_; }
   std::uint32_t xid() const { return xid_; }
 
  private:
@@ -58,6 +61,7 @@ class TransactionSpool {
   std::FILE* file_;
   std::vector<char> buffer_;
   std::uint64_t size_ = 0;
+  bool appended_rows_ = false;
   std::uint64_t read_ = 0;                                // after Rewind: bytes read back
   std::vector<Subtransaction> subtransactions_;           // in the order they began
   std::unordered_set<std::uint32_t> subtransaction_ids_;  // the same, to look up
@@ -75,7 +79,8 @@ class StreamedTransactions {
   [[nodiscard]] Status Abort(std::uint32_t xid, std::uint32_t subxid);
   // The committed transaction's spool, rewound for reading; Corruption if it was never streamed.
   [[nodiscard]] Result<std::unique_ptr<TransactionSpool>> Commit(std::uint32_t xid);
-  // True when `xid` was streamed and holds no change: the publication kept none of its rows.
+  // True when `xid` was streamed and holds no row change: the publication kept none of its
+  // rows (a rolled-back savepoint dropped them, or it had only logical messages).
   bool StreamedNothing(std::uint32_t xid) const;
   void Clear();
 

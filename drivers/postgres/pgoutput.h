@@ -134,6 +134,10 @@ struct StreamedChange {
 };
 // nullopt for messages that carry no xid in a block (Origin); Corruption when too short.
 Result<std::optional<StreamedChange>> SplitStreamedChange(std::string_view bytes);
+// Relation, Insert, Update, Delete, Truncate: what a transaction writes to the destination.
+inline bool IsRowTag(char tag) {
+  return std::string_view("RIUDT").find(tag) != std::string_view::npos;
+}
 
 // "16/B374D848" <-> 0x16B374D848.
 std::string FormatLsn(Lsn lsn);

@@ -126,6 +126,27 @@ TEST_CASE("a streamed transaction that rolls back is aborted whole; a savepoint 
   CHECK(replayed.aborts[1].xid != replayed.aborts[0].xid);
 }
 
+TEST_CASE("a streamed transaction with no row for us streamed nothing; one with a row did") {
+  StreamedTransactions streamed;
+  CHECK_FALSE(streamed.StreamedNothing(7));  // never streamed
+  REQUIRE(streamed.StartBlock(7, /*first_segment=*/true).ok());
+  CHECK(streamed.StreamedNothing(7));  // another table's: its blocks are empty
+  REQUIRE(streamed.block()->Append(7, 'M', "a logical message").ok());
+  CHECK(streamed.StreamedNothing(7));
+  REQUIRE(streamed.StartBlock(8, /*first_segment=*/true).ok());
+  REQUIRE(streamed.block()->Append(8, 'R', "a relation").ok());
+  REQUIRE(streamed.block()->Append(8, 'I', "a row").ok());
+  CHECK_FALSE(streamed.StreamedNothing(8));
+  REQUIRE(streamed.Commit(8).ok());
+  CHECK_FALSE(streamed.StreamedNothing(8));  // committed: not streaming any more
+  for (char tag : std::string("RIUDT")) {
+    CHECK(IsRowTag(tag));
+  }
+  for (char tag : std::string("MYOBC")) {
+    CHECK_FALSE(IsRowTag(tag));
+  }
+}
+
 TEST_CASE("a later block of a transaction never started is corruption") {
   StreamedTransactions streamed;
   CHECK(streamed.StartBlock(42, /*first_segment=*/false).code() == StatusCode::kCorruption);

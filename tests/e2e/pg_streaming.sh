@@ -89,11 +89,12 @@ awk -v lag="$lag" 'BEGIN { exit !(lag > 0 && lag < 600) }' ||
   fail "replicad_replication_lag_seconds is '$lag' after the early commit, not its lag"
 echo "ok: a streamed transaction was applied before its commit (lag ${lag} s)"
 
-# Another table's transaction, outside the publication, streams first and commits while ours
-# is held open early: none of its rows are ours, so it neither takes early apply nor ends it.
+# Another table's transaction, outside the publication (with a logical message in it), streams
+# first and commits while ours is held open early: none of its rows are ours, so it neither
+# takes early apply nor ends it.
 psql "$src" -qc "CREATE TABLE e2e_stream_other (id int8 PRIMARY KEY, body text)"
 abandoned=$(grep -c 'abandoned applying' "$daemon_log" || true)
-on_source -c "BEGIN" \
+on_source -c "BEGIN" -c "SELECT pg_logical_emit_message(true, 'other', 'not a row')" \
   -c "INSERT INTO e2e_stream_other SELECT g, repeat('o', 200) FROM generate_series(1, 10000) g" \
   -c "SELECT pg_sleep(3)" -c "COMMIT" >/dev/null &
 other=$!
