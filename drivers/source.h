@@ -69,7 +69,7 @@ class Source {
   // True while the source reads its initial snapshot (rather than the change log).
   virtual bool Snapshotting() const { return false; }
 
-  // Allows early delivery (see ReadResult::early_transaction) from the next Read on; a source
+  // Allows early delivery (see ReadResult::early_transaction) from the next Open on; a source
   // that cannot deliver early ignores it.
   virtual void EnableEarlyApply() {}
   // Early delivery of `transaction` failed in the sink: after the next Open, deliver it whole,

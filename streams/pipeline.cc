@@ -111,16 +111,13 @@ Task<Status> Pipeline::OpenAll() {
     }
     events_written_ = (*stored)->event_count;
   }
-  // Both connect at once: start-up waits for the slower, not for the two in turn.
-  auto [sink_opened, source_opened] = co_await (sink_->Open() && source_->Open(checkpoint_));
-  if (!sink_opened.ok()) {
-    co_await source_->Close();  // nothing is read while the destination is away
-    co_return sink_opened.Annotate("opening the destination");
+  if (Status opened = co_await sink_->Open(); !opened.ok()) {
+    co_return opened.Annotate("opening the destination");
   }
   if (!options_.transformer && sink_->CanApplyEarly()) {
     source_->EnableEarlyApply();
   }
-  co_return source_opened.Annotate("opening the source");
+  co_return (co_await source_->Open(checkpoint_)).Annotate("opening the source");
 }
 
 Task<Status> Pipeline::HandleBadEvent(const Event& event, const Status& error,

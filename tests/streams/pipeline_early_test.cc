@@ -44,8 +44,8 @@ std::deque<drivers::ReadResult> CommittedOrdinarily() {
 
 // After a refusal: the source reopened at once (no checkpoint yet), 7 delivered after its commit.
 const Journal kReadAgain = {
-    "refuse 7",          "open -", "enable early", "write 1,2",         "write 3",
-    "store P1 events=3", "ack P1", "write 4",      "store P2 events=4", "ack P2"};
+    "refuse 7",          "enable early", "open -",  "write 1,2",         "write 3",
+    "store P1 events=3", "ack P1",       "write 4", "store P2 events=4", "ack P2"};
 
 TEST_CASE("a transaction delivered early is committed in the sink before its checkpoint") {
   Journal journal;
@@ -53,10 +53,9 @@ TEST_CASE("a transaction delivered early is committed in the sink before its che
   REQUIRE(RunPipeline(journal, Committed(),
                       std::make_unique<EarlySink>(journal, EarlySink::Failures{}), store)
               .ok());
-  const Journal expected = {"open -",        "enable early", "early write 1,2",
-                            "early write 3", "early commit", "store P1 events=3",
-                            "ack P1",        "write 4",      "store P2 events=4",
-                            "ack P2"};
+  const Journal expected = {
+      "enable early",      "open -", "early write 1,2", "early write 3",     "early commit",
+      "store P1 events=3", "ack P1", "write 4",         "store P2 events=4", "ack P2"};
   CHECK(journal == expected);
 }
 
@@ -70,9 +69,12 @@ TEST_CASE("an abandoned early transaction is rolled back before anything else is
   REQUIRE(RunPipeline(journal, script, std::make_unique<EarlySink>(journal, EarlySink::Failures{}),
                       store)
               .ok());
-  const Journal expected = {"open -",  "enable early",      "early write 1,2", "early abandon",
-                            "write 5", "store P1 events=1", "ack P1",          "write 1,2",
-                            "write 3", "store P2 events=4", "ack P2"};
+  const Journal expected = {"enable early",    "open -",
+                            "early write 1,2", "early abandon",
+                            "write 5",         "store P1 events=1",
+                            "ack P1",          "write 1,2",
+                            "write 3",         "store P2 events=4",
+                            "ack P2"};
   CHECK(journal == expected);
 }
 
@@ -85,7 +87,7 @@ TEST_CASE("a failed early write rolls back, refuses the transaction early and re
                       std::make_unique<EarlySink>(journal, EarlySink::Failures{.early_write = 2}),
                       store, options, CommittedOrdinarily())
               .ok());
-  Journal expected = {"open -", "enable early", "early write 1,2", "early write failed",
+  Journal expected = {"enable early", "open -", "early write 1,2", "early write failed",
                       "early abandon (none)"};
   expected.insert(expected.end(), kReadAgain.begin(), kReadAgain.end());
   CHECK(journal == expected);
@@ -98,7 +100,7 @@ TEST_CASE("a failed early commit refuses the transaction early and reads it agai
                       std::make_unique<EarlySink>(journal, EarlySink::Failures{.commit = true}),
                       store, TestOptions(), CommittedOrdinarily())
               .ok());
-  Journal expected = {"open -", "enable early", "early write 1,2", "early write 3",
+  Journal expected = {"enable early", "open -", "early write 1,2", "early write 3",
                       "early commit failed"};
   expected.insert(expected.end(), kReadAgain.begin(), kReadAgain.end());
   CHECK(journal == expected);
