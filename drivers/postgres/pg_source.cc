@@ -272,7 +272,7 @@ class PgSource final : public Source {
     return snapshot_point_;
   }
 
-  // Blocking: runs on the blocking pool.
+  // Connect and Prepare block: they run on the blocking pool.
   static Status Connect(std::unique_ptr<PgConnection>& connection, const ConnectOptions& options) {
     ASSIGN_OR_RETURN(connection, PgConnection::Connect(options));
     return Status::Ok();
