@@ -4,6 +4,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <utility>
@@ -47,6 +48,10 @@ constexpr auto kStatusInterval = std::chrono::seconds(10);
 // more CPU to the database (bench/README.md, stop 16: 20 ms against 5 ms).
 constexpr auto kGatherDelay = std::chrono::milliseconds(20);
 constexpr std::size_t kGatherBelow = 64;
+// A read drains the socket before it waits again: a wait per libpq read (16 kB) made the
+// walsender slower (bench/README.md, stop 20). Every this many reads, other work on the
+// I/O thread gets its turn.
+constexpr std::size_t kReadsPerYield = 16;
 constexpr std::size_t kArenaBlock = 64 * 1024;                      // first block of a read's arena
 constexpr std::int64_t kPgEpochOffsetMicros = 946'684'800'000'000;  // 2000-01-01 in Unix time
 
@@ -129,7 +134,8 @@ class PgSource final : public Source {
     }
     note_commits();
     const Clock::time_point deadline = Clock::now() + linger;
-    bool just_consumed = false;
+    bool just_consumed = false;  // the socket was read since the last message
+    std::size_t reads = 0;
     std::size_t messages = 0;  // since the last wait
     while (out.events.size() < max_events && !decoder_->read_ended()) {
       if (decoder_->replaying()) {  // a committed streamed transaction, before what follows it
@@ -151,6 +157,7 @@ class PgSource final : public Source {
         Status handled =
             decoder_->Handle(std::string_view(buffer, static_cast<std::size_t>(length)), out);
         PQfreemem(buffer);
+        just_consumed = false;
         if (handled.ok() && decoder_->TakeReplyRequest()) {
           handled = SendStatus();
         }
@@ -164,14 +171,6 @@ class PgSource final : public Source {
         co_return ClassifyError(replication_->raw(), nullptr, "replication stream")
             .Annotate("the server ended the replication stream");
       }
-      if (!just_consumed) {  // take what the socket already holds before waiting for more
-        just_consumed = true;
-        if (PQconsumeInput(replication_->raw()) == 0) {
-          co_return ClassifyError(replication_->raw(), nullptr, "reading the replication stream");
-        }
-        continue;
-      }
-      just_consumed = false;
       if (Clock::now() - last_status_ >= kStatusInterval) {
         if (Status sent = SendStatus(); !sent.ok()) {
           co_return sent;
@@ -185,6 +184,17 @@ class PgSource final : public Source {
       if (Clock::now() >= deadline) {
         break;
       }
+      if (!just_consumed) {  // read until a read brings nothing, then wait
+        just_consumed = true;
+        if (++reads % kReadsPerYield == 0) {
+          co_await asio::post(executor_, asio::use_awaitable);
+        }
+        if (PQconsumeInput(replication_->raw()) == 0) {
+          co_return ClassifyError(replication_->raw(), nullptr, "reading the replication stream");
+        }
+        continue;
+      }
+      just_consumed = false;
       if (Clock::now() - last_heartbeat_ >= options_.heartbeat_interval) {
         last_heartbeat_ = Clock::now();
         if (Status beat = co_await RunBlocking([&] { return EmitHeartbeat(); }); !beat.ok()) {
