@@ -116,8 +116,8 @@ class Decoder final : public ChangeDecoder {
       ASSIGN_OR_RETURN(std::optional<pgoutput::StreamedChange> change,
                        pgoutput::SplitStreamedChange(payload));
       if (change) {
-        if (pgoutput::IsRowTag(change->tag) && early_candidates_.erase(block->xid()) > 0 &&
-            !early_) {
+        if (!early_candidates_.empty() && pgoutput::IsRowTag(change->tag) &&
+            early_candidates_.erase(block->xid()) > 0 && !early_) {
           if (!out.events.empty()) {
             early_candidates_.insert(block->xid());
             return Defer();  // an early read holds that transaction's changes and nothing else
