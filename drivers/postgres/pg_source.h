@@ -6,7 +6,9 @@
 // Open prepares the server (publication, slot; see pg_setup.h) and starts streaming from the
 // checkpoint, or from the slot when there is none. Read turns pgoutput messages into events
 // and offers a checkpoint at every commit (and at keepalives between transactions, so an
-// idle or filtered stream still lets the slot advance). Ack reports the checkpointed LSN
+// idle or filtered stream still lets the slot advance). A read ends at `max_events`, at its
+// linger, or once the changes stop coming (a short pause for more brought none), so that a
+// lone change is not held back for the whole linger. Ack reports the checkpointed LSN
 // as flushed: the server is never told more than what is checkpointed.
 // Positions are "pg1:<server system identifier>:<commit end LSN>"; a checkpoint made on
 // another server (a rebuilt or replaced one) is refused rather than misread.

@@ -1,0 +1,100 @@
+// The PostgreSQL source against the real server started by tests/run.sh
+// (REPLICAD_TEST_PG_URI): how a read ends.
+
+#include "drivers/postgres/pg_source.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <exception>
+
+namespace replicad::drivers::postgres {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+std::string SourceUri() {
+  const char* uri = std::getenv("REPLICAD_TEST_PG_URI");
+  REQUIRE(uri != nullptr);
+  return uri;
+}
+
+void Sql(PgConnection& connection, const std::string& sql) {
+  Result<PgResult> result = connection.Execute(sql);
+  INFO(sql << ": " << result.status().ToString());
+  REQUIRE(result.ok());
+}
+
+// Runs a coroutine to its end; a failed REQUIRE inside it fails the test.
+template <class F>
+void RunOn(boost::asio::io_context& io, F body) {
+  boost::asio::co_spawn(io, body(), [](std::exception_ptr error) {
+    if (error) {
+      std::rethrow_exception(error);
+    }
+  });
+  io.run();
+}
+
+struct Fixture {
+  std::unique_ptr<PgConnection> admin;
+  Fixture() {
+    Result<std::unique_ptr<PgConnection>> connected =
+        PgConnection::Connect({.connection_string = SourceUri()});
+    REQUIRE(connected.ok());
+    admin = std::move(*connected);
+    Sql(*admin, "SET client_min_messages = warning");
+    Cleanup();
+    Sql(*admin, "CREATE TABLE source_read_test (id int8 PRIMARY KEY, name text)");
+  }
+  ~Fixture() { Cleanup(); }
+  void Cleanup() {
+    (void)admin->Execute(
+        "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+        "WHERE slot_name = 'source_read_test'");
+    (void)admin->Execute("DROP PUBLICATION IF EXISTS source_read_test");
+    (void)admin->Execute("DROP TABLE IF EXISTS source_read_test");
+  }
+};
+
+TEST_CASE_METHOD(Fixture,
+                 "a read returns once a trickle of changes stops, not at its linger deadline") {
+  boost::asio::io_context io(1);
+  std::unique_ptr<Source> source =
+      NewPgSource(io.get_executor(), {.stream_id = "source_read_test",
+                                      .connect = {.connection_string = SourceUri()},
+                                      .setup = {.slot = "source_read_test",
+                                                .publication = "source_read_test",
+                                                .tables = {"public.source_read_test"}}});
+  std::size_t events = 0;
+  bool checkpointed = false;
+  Clock::duration took{};
+  RunOn(io, [&]() -> Task<void> {
+    Status opened = co_await source->Open(std::nullopt);
+    INFO(opened.ToString());
+    REQUIRE(opened.ok());
+    Sql(*admin, "INSERT INTO source_read_test VALUES (1, 'one'), (2, 'two')");
+    const Clock::time_point start = Clock::now();
+    // A linger far beyond the source's pause for more: only reads that end when the changes
+    // stop coming return before it. (A read may also end early with only a keepalive's
+    // checkpoint.)
+    while (events < 2 && Clock::now() - start < 60s) {
+      Result<ReadResult> read = co_await source->Read(1000, 30'000ms);
+      INFO(read.status().ToString());
+      REQUIRE(read.ok());
+      events += read->events.size();
+      checkpointed = checkpointed || read->checkpoint.has_value();
+    }
+    took = Clock::now() - start;
+    co_await source->Close();
+  });
+  CHECK(events == 2);
+  CHECK(checkpointed);
+  CHECK(took < 10s);
+}
+
+}  // namespace
+}  // namespace replicad::drivers::postgres
