@@ -46,8 +46,9 @@ constexpr auto kStatusInterval = std::chrono::seconds(10);
 // Within one read, how long to let changes gather when they trickle in (fewer messages than
 // kGatherBelow per wake-up); a read ends at its linger deadline, or when a pause brought
 // nothing. Fewer wake-ups leave more CPU to the database (bench/README.md, stop 16: 20 ms
-// against 5 ms).
-constexpr auto kGatherDelay = std::chrono::milliseconds(20);
+// against 5 ms), and a fuller socket lets the walsender send fewer, larger packets (stop 21:
+// 40 ms against 20 ms).
+constexpr auto kGatherDelay = std::chrono::milliseconds(40);
 constexpr std::size_t kGatherBelow = 64;
 // A read drains the socket before it waits again: a wait per libpq read (16 kB) made the
 // walsender slower (bench/README.md, stop 20). Every this many reads, other work on the
