@@ -14,8 +14,8 @@
 #
 # Each measurement gets fresh tables, a fresh publication and slot (or subscription), a fresh
 # replicad process and data dir; only one replicating system runs at a time. Rounds alternate
-# the order (odd: native first, even: replicad first); the summary gives each round's ratio
-# and the median. See bench/README.md.
+# the order (odd: native first, even: replicad first); the summary gives each round's ratio,
+# their median, and the pooled ratio (the rounds' seconds added up). See bench/README.md.
 #
 # Usage: bench/pg_vs_native.sh [--binary PATH] [--rounds N] [--rows N] [--txns N]
 #                              [--clients N] [--seed-rows N] [--batch-size N] [--timeout S]
@@ -529,12 +529,12 @@ END {
   printf format, "--------", "-----", "--------", "----------", "-----", "------", "--------", "--------------------"
   split("A B Blag C", scenarios, " ")
   for (s = 1; s <= 4; s++) {
-    sc = scenarios[s]; ratios = ""
+    sc = scenarios[s]; ratios = ""; sum_n = sum_p = 0
     if (index(run, substr(sc, 1, 1)) == 0) continue
     for (r = 1; r <= rounds; r++) {
       n = value[r, sc, "native"]; p = value[r, sc, "replicad"]
       ratio = number(n) && number(p) && n + 0 > 0 ? sprintf("%.2f", p / n) : "n/a"
-      if (ratio != "n/a") ratios = ratios " " ratio
+      if (ratio != "n/a") { ratios = ratios " " ratio; sum_n += n; sum_p += p }
       busy = (r, "busy-" substr(sc, 1, 1), "native") in value || (r, "busy-" substr(sc, 1, 1), "replicad") in value
       rss = cpu = ver = "-"
       if (sc != "Blag") {
@@ -545,21 +545,25 @@ END {
       printf format, name[sc], r (busy ? "*" : ""), n, p, ratio, rss, cpu, ver
     }
     if (rounds > 1) printf format, name[sc], "med", "", "", median(ratios), "", "", ""
+    if (rounds > 1 && sum_n > 0) printf format, name[sc], "sum", sprintf("%.2f", sum_n), sprintf("%.2f", sum_p), sprintf("%.3f", sum_p / sum_n), "", "", ""
   }
   printf "\nCPU seconds of the processes that replicate, over each measurement: the source\x27s walsender\n"
   printf "(ws), and the apply side (apply): native\x27s apply worker, or replicad\x27s process and its\n"
   printf "destination backend; ratio = replicad / native apply side\n"
   for (s = 1; s <= 4; s++) {
-    sc = scenarios[s]; ratios = ""
+    sc = scenarios[s]; ratios = ""; ws_n = ws_p = 0
     if (sc == "Blag" || index(run, sc) == 0) continue
     for (r = 1; r <= rounds; r++) {
       na = value[r, "cpuapply-" sc, "native"]; ra = value[r, "cpuapply-" sc, "replicad"]
+      wn = value[r, "cpuws-" sc, "native"]; wr = value[r, "cpuws-" sc, "replicad"]
+      if (number(wn) && number(wr)) { ws_n += wn; ws_p += wr }
       ratio = number(na) && number(ra) && na + 0 > 0 ? sprintf("%.2f", ra / na) : "n/a"
       if (ratio != "n/a") ratios = ratios " " ratio
       printf "  %s round %d  native ws %5s apply %5s   replicad ws %5s apply %5s   ratio %s\n", sc, r,
              value[r, "cpuws-" sc, "native"], na, value[r, "cpuws-" sc, "replicad"], ra, ratio
     }
-    if (rounds > 1) printf "  %s median apply-side ratio %s\n", sc, median(ratios)
+    if (rounds > 1) printf "  %s median apply-side ratio %s; walsender, replicad / native pooled %s\n", sc,
+                           median(ratios), (ws_n > 0 ? sprintf("%.2f", ws_p / ws_n) : "n/a")
   }
   if (index(run, "C")) printf "\nC\x27s floor, the walsender alone (pg_recvlogical into /dev/null), and each system\x27s time over it:\n"
   for (r = 1; r <= rounds && index(run, "C"); r++) {
@@ -568,7 +572,7 @@ END {
            number(f) && number(n) ? sprintf("%.2f", n / f) : "n/a", number(f) && number(p) ? sprintf("%.2f", p / f) : "n/a"
   }
   printf "\nratio = replicad / native seconds, same run, same servers (< 1.0: replicad is faster);"
-  printf " med = median of the rounds\x27 ratios;\nrd RSS = replicad peak RSS (VmHWM), rd CPU s = its user+system CPU seconds over the measurement;\n"
+  printf " med = median of the rounds\x27 ratios;\nsum = the rounds\x27 seconds added up, and their ratio (pooled);\nrd RSS = replicad peak RSS (VmHWM), rd CPU s = its user+system CPU seconds over the measurement;\n"
   printf "* = a compiler or linker was running when the measurement started (see anomalies)\n"
   printf "replicad batch_size: %d%s\n", batch_size, batch_size == 1000 ? " (its default)" : ""
   printf "streaming of large transactions: replicad %s (early apply %s), native %s\n", streaming,
