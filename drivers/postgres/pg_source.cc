@@ -139,7 +139,10 @@ class PgSource final : public Source {
     bool just_consumed = false;  // the socket was read since the last message
     std::size_t reads = 0;
     std::size_t messages = 0;  // since the last wait
-    bool gathered = false;     // the last wait let a trickle gather
+    // Of those, the ones that carry changes: a keepalive also comes when the walsender has read
+    // past commits we do not replicate, and says nothing about our trickle.
+    std::size_t data_messages = 0;
+    bool gathered = false;  // the last wait let a trickle gather
     while (out.events.size() < max_events && !decoder_->read_ended()) {
       if (decoder_->replaying()) {  // a committed streamed transaction, before what follows it
         if (Clock::now() - last_status_ >= kStatusInterval) {
@@ -157,6 +160,9 @@ class PgSource final : public Source {
       const int length = PQgetCopyData(replication_->raw(), &buffer, /*async=*/1);
       if (length > 0) {
         ++messages;
+        if (buffer[0] == 'w') {
+          ++data_messages;
+        }
         Status handled =
             decoder_->Handle(std::string_view(buffer, static_cast<std::size_t>(length)), out);
         PQfreemem(buffer);
@@ -204,7 +210,8 @@ class PgSource final : public Source {
           co_return beat;
         }
       }
-      if (gathered && messages == 0 && (!out.events.empty() || out.checkpoint)) {
+      if (gathered && data_messages == 0 &&
+          (!out.events.empty() || out.checkpoint || out.early_end != EarlyEnd::kNone)) {
         break;  // the trickle stopped: nothing is gained by holding what came until the linger
       }
       const Clock::time_point wake_at =
@@ -224,6 +231,7 @@ class PgSource final : public Source {
       }
       just_consumed = true;
       messages = 0;
+      data_messages = 0;
     }
     co_return out;
   }

@@ -3,12 +3,15 @@
 
 #include "drivers/postgres/pg_source.h"
 
+#include <libpq-fe.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <exception>
+#include <thread>
 
 namespace replicad::drivers::postgres {
 namespace {
@@ -52,6 +55,17 @@ struct Fixture {
   }
   ~Fixture() { Cleanup(); }
   void Cleanup() {
+    // The walsender of a closed replication connection may not have exited yet; its slot
+    // cannot be dropped until it has.
+    const Clock::time_point deadline = Clock::now() + 30s;
+    while (Clock::now() < deadline) {
+      Result<PgResult> active = admin->Execute(
+          "SELECT 1 FROM pg_replication_slots WHERE slot_name = 'source_read_test' AND active");
+      if (!active.ok() || PQntuples(active->get()) == 0) {
+        break;
+      }
+      std::this_thread::sleep_for(50ms);
+    }
     (void)admin->Execute(
         "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
         "WHERE slot_name = 'source_read_test'");
