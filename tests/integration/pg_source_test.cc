@@ -5,13 +5,13 @@
 
 #include <libpq-fe.h>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <cstdlib>
-#include <exception>
 #include <thread>
+
+#include "tests/support/pg_test_connection.h"
+#include "tests/support/run_coroutine.h"
 
 namespace replicad::drivers::postgres {
 namespace {
@@ -19,36 +19,14 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-std::string SourceUri() {
-  const char* uri = std::getenv("REPLICAD_TEST_PG_URI");
-  REQUIRE(uri != nullptr);
-  return uri;
-}
+using testing::RunOn;
+using testing::Sql;
 
-void Sql(PgConnection& connection, const std::string& sql) {
-  Result<PgResult> result = connection.Execute(sql);
-  INFO(sql << ": " << result.status().ToString());
-  REQUIRE(result.ok());
-}
-
-// Runs a coroutine to its end; a failed REQUIRE inside it fails the test.
-template <class F>
-void RunOn(boost::asio::io_context& io, F body) {
-  boost::asio::co_spawn(io, body(), [](std::exception_ptr error) {
-    if (error) {
-      std::rethrow_exception(error);
-    }
-  });
-  io.run();
-}
+std::string SourceUri() { return testing::TestUri("REPLICAD_TEST_PG_URI"); }
 
 struct Fixture {
-  std::unique_ptr<PgConnection> admin;
+  std::unique_ptr<PgConnection> admin = testing::ConnectTo("REPLICAD_TEST_PG_URI");
   Fixture() {
-    Result<std::unique_ptr<PgConnection>> connected =
-        PgConnection::Connect({.connection_string = SourceUri()});
-    REQUIRE(connected.ok());
-    admin = std::move(*connected);
     Sql(*admin, "SET client_min_messages = warning");
     Cleanup();
     Sql(*admin, "CREATE TABLE source_read_test (id int8 PRIMARY KEY, name text)");

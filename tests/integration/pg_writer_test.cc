@@ -7,31 +7,19 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
-#include <cstdlib>
 
 #include "drivers/postgres/pg_values.h"
 #include "tests/support/captured_stderr.h"
 #include "tests/support/change_events.h"
 #include "tests/support/held_transaction_checks.h"
+#include "tests/support/pg_test_connection.h"
 
 namespace replicad::drivers::postgres {
 namespace {
 
-std::unique_ptr<PgConnection> Connect() {
-  const char* uri = std::getenv("REPLICAD_TEST_PG_DST_URI");
-  REQUIRE(uri != nullptr);
-  Result<std::unique_ptr<PgConnection>> connection =
-      PgConnection::Connect({.connection_string = uri});
-  INFO(connection.status().ToString());
-  REQUIRE(connection.ok());
-  return std::move(*connection);
-}
+std::unique_ptr<PgConnection> Connect() { return testing::ConnectTo("REPLICAD_TEST_PG_DST_URI"); }
 
-void Sql(PgConnection& connection, const std::string& sql) {
-  Result<PgResult> result = connection.Execute(sql);
-  INFO(sql << ": " << result.status().ToString());
-  REQUIRE(result.ok());
-}
+using testing::Sql;
 
 std::string Rows(PgConnection& connection, const std::string& table) {
   Result<PgResult> result = connection.Execute(

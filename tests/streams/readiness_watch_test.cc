@@ -4,12 +4,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 #include <random>
 #include <thread>
+
+#include "tests/support/run_coroutine.h"
 
 namespace replicad {
 namespace {
@@ -40,11 +40,7 @@ std::size_t Drain(int fd) {
   return total;
 }
 
-template <class F>
-void RunOn(boost::asio::io_context& io, F body) {
-  boost::asio::co_spawn(io, body(), boost::asio::detached);
-  io.run();
-}
+using testing::RunOn;
 
 TEST_CASE("a wait ends at once when data is already waiting, and at its deadline when none is") {
   boost::asio::io_context io(1);
